@@ -1,0 +1,110 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+)
+
+// response is an encoded answer kept for reuse: a hit costs no computing, encoding or compressing.
+type response struct {
+	contentType  string
+	disposition  string // Content-Disposition, empty when none
+	cacheControl string
+	etag         string
+	body         []byte
+	gzipped      []byte // body compressed, nil when compression does not pay
+}
+
+// size is roughly how many bytes the response holds.
+func (r *response) size() int { return len(r.body) + len(r.gzipped) + 256 }
+
+// minGzipSize is the body size below which compression is not worth it.
+const minGzipSize = 512
+
+// newResponse encodes a response once: its ETag from the dataset version and the request key, and
+// its gzip form.
+func newResponse(version, key, contentType string, body []byte) *response {
+	h := sha256.Sum256([]byte(version + "\x00" + key))
+	r := &response{
+		contentType: contentType,
+		etag:        `"` + hex.EncodeToString(h[:12]) + `"`,
+		body:        body,
+	}
+	if len(body) >= minGzipSize {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		if _, err := zw.Write(body); err == nil && zw.Close() == nil && buf.Len() < len(body) {
+			r.gzipped = buf.Bytes()
+		}
+	}
+	return r
+}
+
+// cache keeps responses by key, evicting the least recently used beyond a byte budget. It is safe
+// for concurrent use.
+type cache struct {
+	mu       sync.Mutex
+	maxBytes int
+	bytes    int
+	order    *list.List // front = most recent; values are *cacheItem
+	items    map[string]*list.Element
+	hits     uint64
+	misses   uint64
+}
+
+type cacheItem struct {
+	key string
+	r   *response
+}
+
+func newCache(maxBytes int) *cache {
+	return &cache{maxBytes: maxBytes, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *cache) get(key string) (*response, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		c.misses++
+		return nil, false
+	}
+	c.hits++
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheItem).r, true
+}
+
+func (c *cache) put(key string, r *response) {
+	n := r.size()
+	if n > c.maxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.bytes -= el.Value.(*cacheItem).r.size()
+		el.Value.(*cacheItem).r = r
+		c.order.MoveToFront(el)
+	} else {
+		c.items[key] = c.order.PushFront(&cacheItem{key, r})
+	}
+	c.bytes += n
+	for c.bytes > c.maxBytes {
+		last := c.order.Back()
+		it := last.Value.(*cacheItem)
+		c.order.Remove(last)
+		delete(c.items, it.key)
+		c.bytes -= it.r.size()
+	}
+}
+
+// stats returns the hit and miss counts, the number of entries and their bytes.
+func (c *cache) stats() (hits, misses uint64, entries, bytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses, len(c.items), c.bytes
+}

@@ -1,0 +1,346 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"dcatlas/geo"
+)
+
+func (s *Server) registerFeatureRoutes() {
+	s.get("/", s.handleLanding)
+	s.get("/conformance", s.handleConformance)
+	s.get("/api", s.handleOpenAPI)
+	s.get("/api.html", s.handleAPIDoc)
+	s.get("/collections", s.handleCollections)
+	s.get("/collections/:collection", s.handleCollection)
+	s.get("/collections/:collection/queryables", s.handleQueryables)
+	s.get("/collections/:collection/items", s.handleItems)
+	s.get("/collections/:collection/items/:id", s.handleItem)
+}
+
+// get registers a read-only route for GET and HEAD.
+func (s *Server) get(path string, h echo.HandlerFunc) {
+	s.echo.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+}
+
+// sendJSON answers with v encoded as JSON, cached under the request path and key.
+func (s *Server) sendJSON(c echo.Context, key, contentType string, build func() (any, error)) error {
+	return s.send(c, c.Path()+"?"+key, func() (*response, error) {
+		v, err := build()
+		if err != nil {
+			return nil, err
+		}
+		b, err := encodeJSON(v)
+		if err != nil {
+			return nil, err
+		}
+		return newResponse(s.ds.Version, c.Path()+"?"+key, contentType, b), nil
+	})
+}
+
+// onlyJSON accepts no parameter but f=json.
+func onlyJSON(q url.Values) error {
+	if err := checkParams(q, paramF); err != nil {
+		return err
+	}
+	if f := q.Get(paramF); f != "" && f != "json" {
+		return badParam(paramF, "json", "unknown format %q", f)
+	}
+	return nil
+}
+
+// handleLanding serves GET /: the OGC API landing page.
+func (s *Server) handleLanding(c echo.Context) error {
+	if err := onlyJSON(c.QueryParams()); err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	return s.sendJSON(c, base, mediaJSON, func() (any, error) {
+		return object{
+			{"title", "dcatlas"},
+			{"description", "Cloud data-center sites over time: where each region is, when it was announced, opened and closed, with sources."},
+			{"links", []link{
+				{Href: base + "/", Rel: relSelf, Type: mediaJSON, Title: "This document"},
+				{Href: base + "/api", Rel: relServiceDesc, Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
+				{Href: base + "/api.html", Rel: relServiceDoc, Type: "text/html", Title: "The API documentation"},
+				{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "Conformance classes"},
+				{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "Feature collections"},
+				{Href: base + "/timeline", Rel: "timeline", Type: mediaJSON, Title: "Counts of sites per status over time"},
+			}},
+		}, nil
+	})
+}
+
+// handleConformance serves GET /conformance.
+func (s *Server) handleConformance(c echo.Context) error {
+	if err := onlyJSON(c.QueryParams()); err != nil {
+		return err
+	}
+	return s.sendJSON(c, "", mediaJSON, func() (any, error) {
+		return map[string][]string{"conformsTo": conformance()}, nil
+	})
+}
+
+// collectionDoc describes the sites collection.
+func (s *Server) collectionDoc(base string) object {
+	first, _ := s.ds.TimeExtent()
+	b := s.ds.Bound()
+	items := base + "/collections/" + collectionID + "/items"
+	return object{
+		{"id", collectionID},
+		{"title", "Data-center sites"},
+		{"description", "Cloud regions and data-center sites with their dated, sourced history. Each feature's status is as of the date given by at= (default: today)."},
+		{"itemType", "feature"},
+		{"crs", []string{"http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+		{"extent", object{
+			{"spatial", object{{"bbox", [][4]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}}, {"crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}},
+			{"temporal", object{{"interval", [][2]any{{first.Time().Format("2006-01-02T15:04:05Z"), nil}}}, {"trs", "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}}},
+		}},
+		{"links", []link{
+			{Href: base + "/collections/" + collectionID, Rel: relSelf, Type: mediaJSON, Title: "This collection"},
+			{Href: items, Rel: relItems, Type: mediaGeoJSON, Title: "Sites as GeoJSON"},
+			{Href: items + "?f=csv", Rel: relItems, Type: mediaCSV, Title: "Sites as CSV"},
+			{Href: base + "/collections/" + collectionID + "/queryables", Rel: relQueryables, Type: mediaSchemaJSON, Title: "Queryable properties"},
+		}},
+	}
+}
+
+// handleCollections serves GET /collections.
+func (s *Server) handleCollections(c echo.Context) error {
+	if err := onlyJSON(c.QueryParams()); err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	return s.sendJSON(c, base, mediaJSON, func() (any, error) {
+		return object{
+			{"links", []link{{Href: base + "/collections", Rel: relSelf, Type: mediaJSON, Title: "This document"}}},
+			{"collections", []object{s.collectionDoc(base)}},
+		}, nil
+	})
+}
+
+func checkCollection(c echo.Context) error {
+	if id := c.Param("collection"); id != collectionID {
+		return problemf(http.StatusNotFound, "no collection %q; the only collection is %q", id, collectionID)
+	}
+	return nil
+}
+
+// handleCollection serves GET /collections/sites.
+func (s *Server) handleCollection(c echo.Context) error {
+	if err := checkCollection(c); err != nil {
+		return err
+	}
+	if err := onlyJSON(c.QueryParams()); err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	return s.sendJSON(c, base, mediaJSON, func() (any, error) { return s.collectionDoc(base), nil })
+}
+
+// handleQueryables serves GET /collections/sites/queryables: a JSON Schema of what can be filtered.
+func (s *Server) handleQueryables(c echo.Context) error {
+	if err := checkCollection(c); err != nil {
+		return err
+	}
+	if err := onlyJSON(c.QueryParams()); err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	providers := make([]string, len(s.ds.Providers))
+	for i, p := range s.ds.Providers {
+		providers[i] = p.ID
+	}
+	return s.sendJSON(c, base, mediaSchemaJSON, func() (any, error) {
+		str := func(title string) object { return object{{"title", title}, {"type", "string"}} }
+		return object{
+			{"$schema", "https://json-schema.org/draft/2019-09/schema"},
+			{"$id", base + "/collections/" + collectionID + "/queryables"},
+			{"type", "object"},
+			{"title", "Data-center sites"},
+			{"properties", object{
+				{"geometry", object{{"$ref", "https://geojson.org/schema/Point.json"}}},
+				{"id", str("Site id")},
+				{"name", str("Name")},
+				{"provider", object{{"title", "Provider"}, {"type", "string"}, {"enum", providers}}},
+				{"region", str("Provider's region code")},
+				{"city", str("City")},
+				{"country", object{{"title", "Country (ISO 3166-1 alpha-2)"}, {"type", "string"}, {"pattern", "^[A-Z]{2}$"}}},
+				{"status", object{{"title", "Status at the date"}, {"type", "string"}, {"enum", geo.Statuses()}}},
+			}},
+			{"additionalProperties", false},
+		}, nil
+	})
+}
+
+// itemsParams are the parameters the items endpoint accepts.
+func itemsParams() []string {
+	return append(filterParams(), paramLimit, paramOffset, paramSortby, paramProperties, paramSkipGeometry, paramF, paramDownload)
+}
+
+// handleItems serves GET /collections/sites/items: the sites at a date, filtered, paged.
+func (s *Server) handleItems(c echo.Context) error {
+	if err := checkCollection(c); err != nil {
+		return err
+	}
+	sq, err := s.parseSiteQuery(c.QueryParams(), itemsParams()...)
+	if err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	key := base + "?" + sq.key()
+	return s.send(c, c.Path()+"?"+key, func() (*response, error) {
+		ms := s.ds.Select(sq.at, sq.filter)
+		sortMatches(ms, sq.sortby)
+		matched := len(ms)
+		page := ms[min(sq.offset, matched):min(sq.offset+sq.limit, matched)]
+		var r *response
+		if sq.format == "csv" {
+			b, err := encodeCSV(page, sq.at)
+			if err != nil {
+				return nil, err
+			}
+			r = newResponse(s.ds.Version, key, mediaCSV, b)
+		} else {
+			features := make([]object, len(page))
+			for i, m := range page {
+				features[i] = feature(m, sq.at, sq.properties, sq.skipGeometry)
+			}
+			doc := object{
+				{"type", "FeatureCollection"},
+				{"numberMatched", matched},
+				{"numberReturned", len(page)},
+				{"at", sq.at.String()},
+				{"links", s.itemsLinks(base, c.QueryParams(), sq, matched)},
+				{"features", features},
+			}
+			b, err := encodeJSON(doc)
+			if err != nil {
+				return nil, err
+			}
+			r = newResponse(s.ds.Version, key, mediaGeoJSON, b)
+		}
+		r.cacheControl = sq.cacheControl()
+		if sq.download {
+			r.disposition = fmt.Sprintf(`attachment; filename="%s"`, s.downloadName(sq))
+		}
+		return r, nil
+	})
+}
+
+// downloadName is a descriptive file name such as alibaba-cloud-sites-2018-09-01.geojson.
+func (s *Server) downloadName(sq siteQuery) string {
+	prefix := "dcatlas"
+	switch {
+	case len(sq.filter.Providers) == 1:
+		prefix = sq.filter.Providers[0]
+	case len(s.ds.Providers) == 1:
+		prefix = s.ds.Providers[0].ID
+	}
+	ext := "geojson"
+	if sq.format == "csv" {
+		ext = "csv"
+	}
+	return fmt.Sprintf("%s-sites-%s.%s", prefix, sq.at, ext)
+}
+
+// itemsLinks are the self, alternate, collection and paging links of an items page.
+func (s *Server) itemsLinks(base string, q url.Values, sq siteQuery, matched int) []link {
+	href := func(change map[string]string) string {
+		v := url.Values{}
+		for k, vals := range q {
+			v[k] = slices.Clone(vals)
+		}
+		for k, val := range change {
+			if val == "" {
+				v.Del(k)
+			} else {
+				v.Set(k, val)
+			}
+		}
+		u := base + "/collections/" + collectionID + "/items"
+		if enc := v.Encode(); enc != "" {
+			u += "?" + enc
+		}
+		return u
+	}
+	links := []link{
+		{Href: href(nil), Rel: relSelf, Type: mediaGeoJSON, Title: "This page"},
+		{Href: href(map[string]string{paramF: "csv"}), Rel: relAlternate, Type: mediaCSV, Title: "This page as CSV"},
+		{Href: base + "/collections/" + collectionID, Rel: relCollection, Type: mediaJSON, Title: "The collection"},
+	}
+	if next := sq.offset + sq.limit; next < matched {
+		links = append(links, link{Href: href(map[string]string{paramOffset: strconv.Itoa(next), paramLimit: strconv.Itoa(sq.limit)}), Rel: relNext, Type: mediaGeoJSON, Title: "Next page"})
+	}
+	if sq.offset > 0 {
+		prev := max(0, sq.offset-sq.limit)
+		off := strconv.Itoa(prev)
+		if prev == 0 {
+			off = ""
+		}
+		links = append(links, link{Href: href(map[string]string{paramOffset: off, paramLimit: strconv.Itoa(sq.limit)}), Rel: relPrev, Type: mediaGeoJSON, Title: "Previous page"})
+	}
+	return links
+}
+
+var siteIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// handleItem serves GET /collections/sites/items/{id}: one site with its status at a date.
+func (s *Server) handleItem(c echo.Context) error {
+	if err := checkCollection(c); err != nil {
+		return err
+	}
+	id := c.Param("id")
+	if len(id) > 64 || !siteIDPattern.MatchString(id) {
+		return badParam("id", "lowercase letters, digits and hyphens, at most 64, e.g. alibaba-cn-hangzhou", "malformed site id %q", id)
+	}
+	sq, err := s.parseSiteQuery(c.QueryParams(), paramAt, paramF, paramProperties, paramSkipGeometry)
+	if err != nil {
+		return err
+	}
+	if sq.format != "geojson" {
+		return badParam(paramF, "geojson or json", "a single site is served as GeoJSON only")
+	}
+	site, ok := s.ds.Site(id)
+	if !ok {
+		return problemf(http.StatusNotFound, "no site %q", id)
+	}
+	base := s.baseURL(c)
+	key := base + "?" + id + "&" + sq.key()
+	return s.send(c, c.Path()+"?"+key, func() (*response, error) {
+		m := geo.Match{Site: site, State: site.At(sq.at)}
+		var doc object
+		if m.State.Exists() {
+			doc = feature(m, sq.at, sq.properties, sq.skipGeometry)
+		} else {
+			// The site exists later: show it with no status rather than hide it.
+			doc = feature(geo.Match{Site: site, State: site.At(site.Events[len(site.Events)-1].Date.Latest())}, sq.at, sq.properties, sq.skipGeometry)
+			props := doc[3].value.(object)
+			for i := range props {
+				switch props[i].name {
+				case "status", "status_date", "status_precision", "pending_status", "pending_date":
+					props[i].value = nil
+				}
+			}
+		}
+		self := base + "/collections/" + collectionID + "/items/" + id
+		doc = append(doc, member{"links", []link{
+			{Href: self, Rel: relSelf, Type: mediaGeoJSON, Title: "This site"},
+			{Href: base + "/collections/" + collectionID, Rel: relCollection, Type: mediaJSON, Title: "The collection"},
+		}})
+		b, err := encodeJSON(doc)
+		if err != nil {
+			return nil, err
+		}
+		r := newResponse(s.ds.Version, key, mediaGeoJSON, b)
+		r.cacheControl = sq.cacheControl()
+		return r, nil
+	})
+}

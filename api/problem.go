@@ -1,0 +1,94 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Problem is an RFC 9457 problem detail: what went wrong with a request, for the client to read.
+type Problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+	Accepted  string `json:"accepted,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+}
+
+func (p *Problem) Error() string {
+	if p.Parameter != "" {
+		return fmt.Sprintf("%d %s: %s", p.Status, p.Parameter, p.Detail)
+	}
+	return fmt.Sprintf("%d %s", p.Status, p.Detail)
+}
+
+// badParam is a 400 problem naming the parameter, what is wrong with it and the accepted form.
+func badParam(param, accepted, format string, args ...any) *Problem {
+	return &Problem{
+		Type:      "about:blank",
+		Title:     "Invalid parameter",
+		Status:    http.StatusBadRequest,
+		Detail:    fmt.Sprintf(format, args...),
+		Parameter: param,
+		Accepted:  accepted,
+	}
+}
+
+// problemf is a problem with a status and a detail.
+func problemf(status int, format string, args ...any) *Problem {
+	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: fmt.Sprintf(format, args...)}
+}
+
+// handleError writes every error a handler returns as problem+json. Errors that are not a Problem or
+// an Echo HTTP error are internal: logged, and shown to the client only as a 500.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var p *Problem
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &p):
+	case errors.As(err, &he):
+		p = problemf(he.Code, "%s", http.StatusText(he.Code))
+		switch he.Code {
+		case http.StatusNotFound:
+			p.Detail = "no such resource; the landing page at / links every endpoint"
+		case http.StatusMethodNotAllowed:
+			p.Detail = "method not allowed; the service answers GET, HEAD and OPTIONS"
+		default:
+			if msg, ok := he.Message.(string); ok {
+				p.Detail = msg
+			}
+		}
+	default:
+		s.log.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		p = problemf(http.StatusInternalServerError, "internal error; it has been logged")
+	}
+	q := *p
+	q.Instance = c.Request().URL.Path
+	body, mErr := json.Marshal(q)
+	if mErr != nil {
+		s.log.Error("encoding a problem", slog.Any("err", mErr))
+		body = []byte(`{"type":"about:blank","title":"Internal Server Error","status":500}`)
+		q.Status = http.StatusInternalServerError
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, mediaProblem)
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Del(echo.HeaderContentEncoding)
+	if c.Request().Method == http.MethodHead {
+		c.Response().WriteHeader(q.Status)
+		return
+	}
+	c.Response().WriteHeader(q.Status)
+	if _, wErr := c.Response().Write(append(body, '\n')); wErr != nil {
+		s.log.Debug("writing a problem", "err", wErr)
+	}
+}

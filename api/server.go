@@ -1,0 +1,236 @@
+// Package api serves dcatlas over HTTP: the OGC API – Features endpoints, the timeline, tiles,
+// images and the web viewer, on a dataset that does not change while the process runs.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"dcatlas/geo"
+)
+
+// Options configure a Server.
+type Options struct {
+	// BaseURL is the public URL of the service, without a trailing slash, used in links. Empty means
+	// links are built from each request's Host.
+	BaseURL string
+	// CacheBytes bounds the memory kept for encoded responses and tiles.
+	CacheBytes int
+	// Now returns the current time; the default date of every query is its UTC day.
+	Now func() time.Time
+	// Logger receives one line per request and every internal error.
+	Logger *slog.Logger
+}
+
+// DefaultCacheBytes is the response cache budget when Options leave it zero.
+const DefaultCacheBytes = 64 << 20
+
+// Server answers HTTP requests about one dataset. Build it with New.
+type Server struct {
+	ds      *geo.Dataset
+	opts    Options
+	log     *slog.Logger
+	cache   *cache
+	echo    *echo.Echo
+	ready   atomic.Bool
+	started time.Time
+}
+
+// New returns a Server for the dataset, ready to serve.
+func New(ds *geo.Dataset, opts Options) *Server {
+	if opts.CacheBytes <= 0 {
+		opts.CacheBytes = DefaultCacheBytes
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now()}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.logRequests, s.recoverPanics, s.commonHeaders)
+	s.echo = e
+	s.registerOpsRoutes()
+	s.registerFeatureRoutes()
+	s.registerTimelineRoutes()
+	s.ready.Store(true)
+	return s
+}
+
+// ServeHTTP answers one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// SetReady says whether /readyz reports the server ready; it goes false while shutting down.
+func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+// today is the default date of queries.
+func (s *Server) today() geo.Day { return geo.DayFromTime(s.opts.Now()) }
+
+// baseURL is the URL links start with.
+func (s *Server) baseURL(c echo.Context) string {
+	if s.opts.BaseURL != "" {
+		return s.opts.BaseURL
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		res := c.Response()
+		s.log.Info("request",
+			"method", c.Request().Method,
+			"path", c.Request().URL.Path,
+			"query", c.Request().URL.RawQuery,
+			"status", res.Status,
+			"bytes", res.Size,
+			"duration_ms", float64(time.Since(start).Microseconds())/1000,
+		)
+		return nil
+	}
+}
+
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "method", c.Request().Method, "path", c.Request().URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				err = problemf(http.StatusInternalServerError, "internal error; it has been logged")
+			}
+		}()
+		return next(c)
+	}
+}
+
+// commonHeaders sets the headers every response carries: CORS for public read access, and
+// security headers. Only the embed page may be framed.
+func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", "ETag, Content-Disposition, Link")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		if !strings.HasPrefix(c.Request().URL.Path, "/embed") {
+			h.Set("X-Frame-Options", "DENY")
+		}
+		req := c.Request()
+		if req.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "If-None-Match, Accept, Accept-Encoding, Content-Type")
+			h.Set("Access-Control-Max-Age", "86400")
+			return c.NoContent(http.StatusNoContent)
+		}
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			h.Set("Allow", "GET, HEAD, OPTIONS")
+			return problemf(http.StatusMethodNotAllowed, "method %s not allowed; the service answers GET, HEAD and OPTIONS", req.Method)
+		}
+		return next(c)
+	}
+}
+
+// send answers with the response cached under key, building it with build on a miss. It sets the
+// ETag and Cache-Control, answers 304 to a matching If-None-Match, and sends gzip to clients that
+// accept it.
+func (s *Server) send(c echo.Context, key string, build func() (*response, error)) error {
+	r, ok := s.cache.get(key)
+	if !ok {
+		var err error
+		if r, err = build(); err != nil {
+			return err
+		}
+		s.cache.put(key, r)
+	}
+	return s.write(c, r)
+}
+
+// write sends an encoded response, honouring If-None-Match and Accept-Encoding.
+func (s *Server) write(c echo.Context, r *response) error {
+	h := c.Response().Header()
+	h.Set("ETag", r.etag)
+	cc := r.cacheControl
+	if cc == "" {
+		cc = "public, max-age=300, stale-while-revalidate=3600"
+	}
+	h.Set(echo.HeaderCacheControl, cc)
+	h.Set(echo.HeaderVary, "Accept-Encoding")
+	if r.disposition != "" {
+		h.Set(echo.HeaderContentDisposition, r.disposition)
+	}
+	if etagMatches(c.Request().Header.Get("If-None-Match"), r.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := r.body
+	if r.gzipped != nil && acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+		body = r.gzipped
+		h.Set(echo.HeaderContentEncoding, "gzip")
+	}
+	h.Set(echo.HeaderContentType, r.contentType)
+	h.Set(echo.HeaderContentLength, fmt.Sprint(len(body)))
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(body)
+	return err
+}
+
+// etagMatches reports whether an If-None-Match header value matches etag (weak comparison, RFC 9110).
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip (and does not give it q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(name) != "*" {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		return !slices.Contains([]string{"q=0", "q=0.0", "q=0.00", "q=0.000"}, params)
+	}
+	return false
+}
+
+func (s *Server) registerOpsRoutes() {
+	s.echo.GET("/healthz", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.echo.GET("/readyz", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		if !s.ready.Load() {
+			return problemf(http.StatusServiceUnavailable, "shutting down")
+		}
+		return c.JSON(http.StatusOK, map[string]any{"status": "ready", "dataset": s.ds.Version, "sites": len(s.ds.Sites)})
+	})
+}

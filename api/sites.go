@@ -1,0 +1,388 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"dcatlas/geo"
+)
+
+// siteQuery is a parsed items, timeline or tile query, with its filters normalized.
+type siteQuery struct {
+	at           geo.Day
+	atGiven      bool
+	filter       geo.Filter
+	limit        int
+	offset       int
+	sortby       []string
+	properties   []string // nil means all
+	skipGeometry bool
+	format       string // "geojson" or "csv"
+	download     bool
+}
+
+// filterParams are the parameters every site query accepts.
+func filterParams() []string {
+	return []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramDatetime}
+}
+
+// parseSiteQuery parses the filter parameters of q and whichever of the others are allowed.
+func (s *Server) parseSiteQuery(q url.Values, allowed ...string) (siteQuery, error) {
+	sq := siteQuery{limit: defaultLimit, format: "geojson", at: s.today()}
+	if err := checkParams(q, allowed...); err != nil {
+		return sq, err
+	}
+	var err error
+	for name, vals := range q {
+		v := vals[0]
+		switch name {
+		case paramAt:
+			sq.at, err = parseDayParam(paramAt, v)
+			sq.atGiven = true
+		case paramStatus:
+			sq.filter.Statuses, err = parseStatuses(v)
+		case paramProvider:
+			sq.filter.Providers, err = s.parseProviders(v)
+		case paramCountry:
+			sq.filter.Countries, err = parseCountries(v)
+		case paramQ:
+			sq.filter.Query, err = parseQuery(v)
+		case paramBbox:
+			b, e := parseBbox(v)
+			sq.filter.Bound, err = &b, e
+		case paramDatetime:
+			iv, e := parseDatetime(v)
+			sq.filter.During, err = &iv, e
+		case paramLimit:
+			sq.limit, err = parseLimit(v)
+		case paramOffset:
+			sq.offset, err = parseOffset(v)
+		case paramSortby:
+			sq.sortby, err = parseSortby(v)
+		case paramProperties:
+			sq.properties, err = parseProperties(v)
+		case paramSkipGeometry:
+			sq.skipGeometry, err = parseBool(paramSkipGeometry, v)
+		case paramDownload:
+			sq.download, err = parseBool(paramDownload, v)
+		case paramF:
+			sq.format, err = parseFormat(v)
+		}
+		if err != nil {
+			return sq, err
+		}
+	}
+	return sq, nil
+}
+
+const acceptedFormat = "geojson (default), json or csv"
+
+func parseFormat(v string) (string, error) {
+	switch strings.ToLower(v) {
+	case "geojson", "json":
+		return "geojson", nil
+	case "csv":
+		return "csv", nil
+	}
+	return "", badParam(paramF, acceptedFormat, "unknown format %q", v)
+}
+
+// sortFields are the properties items can be sorted by.
+func sortFields() []string {
+	return []string{"id", "name", "country", "region", "city", "status", "announced", "opened", "closed"}
+}
+
+func parseSortby(v string) ([]string, error) {
+	accepted := "a comma-separated list of " + strings.Join(sortFields(), ", ") + ", each optionally prefixed + (ascending) or - (descending)"
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		name := strings.TrimLeft(f, "+-")
+		if len(f)-len(name) > 1 || !slices.Contains(sortFields(), name) {
+			return nil, badParam(paramSortby, accepted, "cannot sort by %q", f)
+		}
+		if strings.HasPrefix(f, "+") {
+			f = name
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// propertyNames are the properties of a site feature, in output order.
+func propertyNames() []string {
+	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
+		"status", "status_date", "status_precision", "pending_status", "pending_date", "at",
+		"announced", "opened", "closing", "closed", "notes", "events"}
+}
+
+func parseProperties(v string) ([]string, error) {
+	accepted := "a comma-separated list of " + strings.Join(propertyNames(), ", ")
+	names, err := parseList(paramProperties, v, accepted)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if !slices.Contains(propertyNames(), n) {
+			return nil, badParam(paramProperties, accepted, "unknown property %q", n)
+		}
+	}
+	return names, nil
+}
+
+// key is the normalized query, used for caching and ETags.
+func (sq siteQuery) key() string {
+	f := sq.filter
+	var b strings.Builder
+	fmt.Fprintf(&b, "at=%s&s=%v&p=%v&c=%v&q=%s", sq.at, f.Statuses, f.Providers, f.Countries, strings.ToLower(f.Query))
+	if f.Bound != nil {
+		fmt.Fprintf(&b, "&bbox=%v", *f.Bound)
+	}
+	if f.During != nil {
+		fmt.Fprintf(&b, "&dt=%+v", *f.During)
+	}
+	fmt.Fprintf(&b, "&l=%d&o=%d&sort=%v&props=%v&sg=%v&f=%s&dl=%v", sq.limit, sq.offset, sq.sortby, sq.properties, sq.skipGeometry, sq.format, sq.download)
+	return b.String()
+}
+
+// cacheControl is the caching policy: answers that depend on today's date are kept shorter.
+func (sq siteQuery) cacheControl() string {
+	if sq.atGiven {
+		return "public, max-age=3600, stale-while-revalidate=86400"
+	}
+	return "public, max-age=300, stale-while-revalidate=3600"
+}
+
+// sortMatches orders matches by the sortby keys, then by id.
+func sortMatches(ms []geo.Match, keys []string) {
+	slices.SortStableFunc(ms, func(a, b geo.Match) int {
+		for _, k := range keys {
+			desc := strings.HasPrefix(k, "-")
+			c := compareBy(a, b, strings.TrimPrefix(k, "-"))
+			if desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(a.Site.ID, b.Site.ID)
+	})
+}
+
+func compareBy(a, b geo.Match, field string) int {
+	switch field {
+	case "id":
+		return strings.Compare(a.Site.ID, b.Site.ID)
+	case "name":
+		return strings.Compare(strings.ToLower(a.Site.Name), strings.ToLower(b.Site.Name))
+	case "country":
+		return strings.Compare(a.Site.Country, b.Site.Country)
+	case "region":
+		return strings.Compare(a.Site.Region, b.Site.Region)
+	case "city":
+		return strings.Compare(a.Site.City, b.Site.City)
+	case "status":
+		order := geo.Statuses()
+		return slices.Index(order[:], a.State.Status) - slices.Index(order[:], b.State.Status)
+	}
+	// A date field: sites without the event sort last.
+	da, db := firstDate(a.Site, field), firstDate(b.Site, field)
+	switch {
+	case da == nil && db == nil:
+		return 0
+	case da == nil:
+		return 1
+	case db == nil:
+		return -1
+	}
+	if c := int(da.Earliest()) - int(db.Earliest()); c != 0 {
+		return c
+	}
+	return int(da.Latest()) - int(db.Latest())
+}
+
+// eventStatus maps a date property to the status whose first event gives it.
+func eventStatus(field string) geo.Status {
+	switch field {
+	case "announced":
+		return geo.StatusAnnounced
+	case "opened":
+		return geo.StatusActive
+	case "closing":
+		return geo.StatusClosing
+	}
+	return geo.StatusClosed
+}
+
+func firstDate(s *geo.Site, field string) *geo.Date {
+	if e := s.First(eventStatus(field)); e != nil {
+		return &e.Date
+	}
+	return nil
+}
+
+// dateOrNil is an EDTF date for JSON, or null.
+func dateOrNil(d *geo.Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.String()
+}
+
+func orNil[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}
+
+// eventJSON is an event as the API shows it.
+type eventJSON struct {
+	Date      string       `json:"date"`
+	Earliest  string       `json:"earliest"`
+	Latest    string       `json:"latest"`
+	Precision string       `json:"precision"`
+	Status    geo.Status   `json:"status"`
+	Note      string       `json:"note"`
+	Sources   []sourceJSON `json:"sources"`
+}
+
+type sourceJSON struct {
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	Date      string `json:"date"`
+	URL       string `json:"url,omitempty"`
+	Note      string `json:"note,omitempty"`
+}
+
+func events(s *geo.Site) []eventJSON {
+	out := make([]eventJSON, len(s.Events))
+	for i, e := range s.Events {
+		out[i] = eventJSON{Date: e.Date.String(), Earliest: e.Date.Earliest().String(), Latest: e.Date.Latest().String(),
+			Precision: string(e.Date.Precision()), Status: e.Status, Note: e.Note}
+		for _, src := range e.Sources {
+			out[i].Sources = append(out[i].Sources, sourceJSON{Title: src.Title, Publisher: src.Publisher, Date: src.Date.String(), URL: src.URL, Note: src.Note})
+		}
+	}
+	return out
+}
+
+// property returns the value of a named property of a site in its state at day at.
+func property(m geo.Match, at geo.Day, name string) any {
+	s, st := m.Site, m.State
+	switch name {
+	case "name":
+		return s.Name
+	case "provider":
+		return s.Provider
+	case "region":
+		return orNil(s.Region)
+	case "city":
+		return s.City
+	case "country":
+		return s.Country
+	case "partner":
+		return orNil(s.Partner)
+	case "zones":
+		return orNil(s.Zones)
+	case "status":
+		return st.Status
+	case "status_date":
+		return st.Since.Date.String()
+	case "status_precision":
+		return string(st.Since.Date.Precision())
+	case "pending_status":
+		if st.Pending == nil {
+			return nil
+		}
+		return st.Pending.Status
+	case "pending_date":
+		if st.Pending == nil {
+			return nil
+		}
+		return st.Pending.Date.String()
+	case "at":
+		return at.String()
+	case "announced", "opened", "closing", "closed":
+		return dateOrNil(firstDate(s, name))
+	case "notes":
+		return orNil(s.Notes)
+	case "events":
+		return events(s)
+	}
+	return nil
+}
+
+// feature is a site as a GeoJSON feature.
+func feature(m geo.Match, at geo.Day, props []string, skipGeometry bool) object {
+	if props == nil {
+		props = propertyNames()
+	}
+	p := make(object, 0, len(props))
+	for _, name := range props {
+		p = append(p, member{name, property(m, at, name)})
+	}
+	var geom any
+	if !skipGeometry {
+		geom = object{{"type", "Point"}, {"coordinates", [2]float64{m.Site.Point[0], m.Site.Point[1]}}}
+	}
+	return object{{"type", "Feature"}, {"id", m.Site.ID}, {"geometry", geom}, {"properties", p}}
+}
+
+// csvColumns are the CSV columns after id, lon and lat.
+func csvColumns() []string {
+	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
+		"status", "status_date", "status_precision", "pending_status", "pending_date", "at",
+		"announced", "opened", "closing", "closed", "events", "sources"}
+}
+
+// encodeCSV writes one row per site, with lon/lat columns and the status at the date.
+func encodeCSV(ms []geo.Match, at geo.Day) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(append([]string{"id", "lon", "lat"}, csvColumns()...)); err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		row := []string{m.Site.ID, strconv.FormatFloat(m.Site.Point[0], 'f', -1, 64), strconv.FormatFloat(m.Site.Point[1], 'f', -1, 64)}
+		for _, col := range csvColumns() {
+			switch col {
+			case "events":
+				var evs []string
+				for _, e := range m.Site.Events {
+					evs = append(evs, e.Date.String()+" "+string(e.Status))
+				}
+				row = append(row, strings.Join(evs, "; "))
+			case "sources":
+				var urls []string
+				for _, e := range m.Site.Events {
+					for _, src := range e.Sources {
+						if src.URL != "" && !slices.Contains(urls, src.URL) {
+							urls = append(urls, src.URL)
+						}
+					}
+				}
+				row = append(row, strings.Join(urls, " "))
+			default:
+				v := property(m, at, col)
+				if v == nil {
+					row = append(row, "")
+				} else {
+					row = append(row, fmt.Sprint(v))
+				}
+			}
+		}
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}

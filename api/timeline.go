@@ -1,0 +1,73 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) registerTimelineRoutes() {
+	s.get("/timeline", s.handleTimeline)
+}
+
+// timelineParams are the parameters /timeline accepts.
+func timelineParams() []string {
+	return []string{paramUntil, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramDatetime, paramBy, paramF}
+}
+
+// handleTimeline serves GET /timeline: counts per status at every change and per year, for charts.
+func (s *Server) handleTimeline(c echo.Context) error {
+	q := c.QueryParams()
+	sq, err := s.parseSiteQuery(withoutKeys(q, paramUntil, paramBy), filterParams()...)
+	if err != nil {
+		return err
+	}
+	if err := checkParams(q, timelineParams()...); err != nil {
+		return err
+	}
+	if q.Has(paramF) && q.Get(paramF) != "json" {
+		return badParam(paramF, "json", "unknown format %q", q.Get(paramF))
+	}
+	if q.Has(paramAt) {
+		return badParam(paramAt, "until=YYYY-MM-DD", "the timeline takes until, not at")
+	}
+	until := s.today()
+	if q.Has(paramUntil) {
+		if until, err = parseDayParam(paramUntil, q.Get(paramUntil)); err != nil {
+			return err
+		}
+	}
+	byProvider := false
+	if q.Has(paramBy) {
+		if q.Get(paramBy) != "provider" {
+			return badParam(paramBy, "provider", "cannot break the timeline down by %q", q.Get(paramBy))
+		}
+		byProvider = true
+	}
+	key := sq.key() + "&until=" + until.String() + "&by=" + q.Get(paramBy)
+	return s.sendJSON(c, key, mediaJSON, func() (any, error) {
+		tl := s.ds.Timeline(sq.filter, until)
+		doc := object{{"until", until.String()}, {"changes", tl.Changes}, {"years", tl.Years}}
+		if byProvider {
+			var per []object
+			for _, p := range s.ds.Providers {
+				f := sq.filter
+				f.Providers = []string{p.ID}
+				ptl := s.ds.Timeline(f, until)
+				per = append(per, object{{"provider", p.ID}, {"name", p.Name}, {"changes", ptl.Changes}, {"years", ptl.Years}})
+			}
+			doc = append(doc, member{"providers", per})
+		}
+		return doc, nil
+	})
+}
+
+// withoutKeys returns a copy of q without the named keys.
+func withoutKeys(q map[string][]string, keys ...string) map[string][]string {
+	out := make(map[string][]string, len(q))
+	for k, v := range q {
+		out[k] = v
+	}
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
+}

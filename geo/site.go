@@ -1,0 +1,152 @@
+// Package geo holds dcatlas's domain: data-center sites, their dated events, the status of a site
+// at a date, filters, timelines and extents. It does no I/O.
+package geo
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// Status is what an event moves a site to.
+type Status string
+
+// The statuses of a site, in their usual order of life.
+const (
+	StatusAnnounced Status = "announced"
+	StatusActive    Status = "active"
+	StatusClosing   Status = "closing"
+	StatusClosed    Status = "closed"
+)
+
+// Statuses returns every status in their usual order of life.
+func Statuses() [4]Status {
+	return [4]Status{StatusAnnounced, StatusActive, StatusClosing, StatusClosed}
+}
+
+// ErrInvalidStatus means a status is not one of Statuses.
+var ErrInvalidStatus = errors.New("geo: invalid status")
+
+// ParseStatus returns the status named s.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range Statuses() {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q (accepted: announced, active, closing, closed)", ErrInvalidStatus, s)
+}
+
+// InService reports whether a site in this status serves customers: active or closing.
+func (s Status) InService() bool { return s == StatusActive || s == StatusClosing }
+
+// CanFollow reports whether a site may move from status prev to s without a note saying it reopened.
+// An empty prev means s is the site's first event.
+func (s Status) CanFollow(prev Status) bool {
+	switch prev {
+	case "":
+		return s == StatusAnnounced || s == StatusActive
+	case StatusAnnounced:
+		return s == StatusAnnounced || s == StatusActive || s == StatusClosed
+	case StatusActive:
+		return s == StatusActive || s == StatusClosing || s == StatusClosed
+	case StatusClosing:
+		return s == StatusClosing || s == StatusClosed
+	}
+	return false
+}
+
+// Source is a publication that supports an event: a news article, a document, a code history.
+type Source struct {
+	Key       string `json:"-"`
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	Date      Date   `json:"date"`
+	URL       string `json:"url,omitempty"`
+	Note      string `json:"note,omitempty"`
+}
+
+// Event is a dated change in a site's life, as a source reports it.
+type Event struct {
+	Date    Date      `json:"date"`
+	Status  Status    `json:"status"`
+	Note    string    `json:"note"`
+	Sources []*Source `json:"sources"`
+}
+
+// Site is one data-center location, usually a cloud region, with its events in order.
+type Site struct {
+	ID          string
+	Provider    string
+	Region      string // the provider's region code; empty when none is known yet
+	Name        string
+	City        string
+	Country     string // ISO 3166-1 alpha-2
+	Point       orb.Point
+	Partner     string
+	Zones       int // availability zones, 0 when unknown
+	ZonesSource *Source
+	Notes       string
+	Events      []Event
+}
+
+// First returns the site's first event with the given status, or nil.
+func (s *Site) First(st Status) *Event {
+	for i := range s.Events {
+		if s.Events[i].Status == st {
+			return &s.Events[i]
+		}
+	}
+	return nil
+}
+
+// Matches reports whether the text query q occurs, ignoring case, in the site's name, city, region
+// code or id. An empty query matches every site.
+func (s *Site) Matches(q string) bool {
+	if q == "" {
+		return true
+	}
+	q = strings.ToLower(q)
+	for _, f := range [...]string{s.Name, s.City, s.Region, s.ID} {
+		if strings.Contains(strings.ToLower(f), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// Provider is a cloud provider whose sites a dataset holds.
+type Provider struct {
+	ID    string
+	Name  string
+	Notes string
+}
+
+// Dataset is every site the service knows, with its providers. It is immutable once built.
+type Dataset struct {
+	Version   string // changes whenever any data file changes
+	Providers []Provider
+	Sites     []Site
+}
+
+// Site returns the site with the given id.
+func (d *Dataset) Site(id string) (*Site, bool) {
+	for i := range d.Sites {
+		if d.Sites[i].ID == id {
+			return &d.Sites[i], true
+		}
+	}
+	return nil, false
+}
+
+// Provider returns the provider with the given id.
+func (d *Dataset) Provider(id string) (*Provider, bool) {
+	for i := range d.Providers {
+		if d.Providers[i].ID == id {
+			return &d.Providers[i], true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,20 @@
+// Command dcatlas serves a map of cloud data-center sites over time: GeoJSON, tiles, images and a
+// web viewer, from one binary with its data built in.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "dcatlas:", err)
+		os.Exit(1)
+	}
+}

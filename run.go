@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"dcatlas/data"
+	"dcatlas/geo"
+)
+
+// errUsage means the command line was wrong; the usage has been printed.
+var errUsage = errors.New("usage")
+
+// run is the whole program: it dispatches to a subcommand (serve when none is given).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stdout, stderr)
+	case "validate":
+		return validate(args, stdout, stderr)
+	case "help":
+		usage(stdout)
+		return nil
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  dcatlas [serve] [flags]     serve the map, API and tiles (see dcatlas serve -h)
+  dcatlas validate [DIR]      check the data files (built-in ones, or *.yaml in DIR)
+`)
+}
+
+// dataFS returns the directory to load data from: dir, or the built-in files when dir is empty.
+func dataFS(dir string) (fs.FS, string) {
+	if dir == "" {
+		return data.Embedded(), "built-in data"
+	}
+	return os.DirFS(dir), dir
+}
+
+// loadData loads and validates the dataset in dir (built in when empty).
+func loadData(dir string) (*geo.Dataset, error) {
+	fsys, _ := dataFS(dir)
+	return data.Load(fsys, data.Options{Locator: nil})
+}
+
+func validate(args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	if err := fl.Parse(args); err != nil {
+		return errUsage
+	}
+	if fl.NArg() > 1 {
+		return fmt.Errorf("validate takes at most one directory, got %d arguments", fl.NArg())
+	}
+	fsys, name := dataFS(fl.Arg(0))
+	ds, err := data.Load(fsys, data.Options{Locator: nil})
+	var problems data.Problems
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Fprintln(stdout, p)
+		}
+		return fmt.Errorf("%s: %d problems", name, len(problems))
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	fmt.Fprintf(stdout, "%s: ok: %d providers, %d sites, %d events (version %s)\n", name, len(ds.Providers), len(ds.Sites), countEvents(ds), ds.Version)
+	return nil
+}
+
+func countEvents(ds *geo.Dataset) int {
+	n := 0
+	for _, s := range ds.Sites {
+		n += len(s.Events)
+	}
+	return n
+}

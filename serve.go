@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"dcatlas/api"
+)
+
+// serveConfig is the server's configuration from flags and environment.
+type serveConfig struct {
+	addr       string
+	dataDir    string
+	baseURL    string
+	cacheBytes int
+	logLevel   string
+	shutdown   time.Duration
+}
+
+// envOr returns the environment variable's value, or def when it is unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
+	var cfg serveConfig
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.StringVar(&cfg.addr, "addr", envOr("DCATLAS_ADDR", "127.0.0.1:8080"), "listen address (env DCATLAS_ADDR)")
+	fl.StringVar(&cfg.dataDir, "data", envOr("DCATLAS_DATA", ""), "directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
+	fl.StringVar(&cfg.baseURL, "base-url", envOr("DCATLAS_BASE_URL", ""), "public URL for links, e.g. https://maps.example.org/dcatlas (env DCATLAS_BASE_URL)")
+	cacheMB, err := strconv.Atoi(envOr("DCATLAS_CACHE_MB", "64"))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_CACHE_MB: %w", err)
+	}
+	fl.IntVar(&cfg.cacheBytes, "cache-mb", cacheMB, "memory for cached responses and tiles, in MiB (env DCATLAS_CACHE_MB)")
+	fl.StringVar(&cfg.logLevel, "log-level", envOr("DCATLAS_LOG_LEVEL", "info"), "debug, info, warn or error (env DCATLAS_LOG_LEVEL)")
+	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	if err := fl.Parse(args); err != nil {
+		return cfg, errUsage
+	}
+	if fl.NArg() > 0 {
+		return cfg, fmt.Errorf("serve: unexpected argument %q", fl.Arg(0))
+	}
+	if cfg.cacheBytes < 1 {
+		return cfg, fmt.Errorf("--cache-mb must be at least 1")
+	}
+	cfg.cacheBytes <<= 20
+	return cfg, nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	start := time.Now()
+	ds, err := loadData(cfg.dataDir)
+	if err != nil {
+		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
+	}
+	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log})
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "sites", len(ds.Sites), "dataset", ds.Version, "startup_ms", time.Since(start).Milliseconds())
+	fmt.Fprintf(stdout, "dcatlas serving %d sites on http://%s\n", len(ds.Sites), ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.shutdown.String())
+	srv.SetReady(false)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
