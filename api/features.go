@@ -56,8 +56,11 @@ func onlyJSON(q url.Values) error {
 	return nil
 }
 
-// handleLanding serves GET /: the OGC API landing page.
+// handleLanding serves GET /: the OGC API landing page, or the viewer to a browser that asks for HTML.
 func (s *Server) handleLanding(c echo.Context) error {
+	if prefersHTML(c.Request().Header.Get("Accept")) && !c.QueryParams().Has(paramF) {
+		return s.serveViewer(c)
+	}
 	if err := onlyJSON(c.QueryParams()); err != nil {
 		return err
 	}

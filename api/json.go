@@ -22,20 +22,30 @@ func (o object) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		k, err := json.Marshal(m.name)
+		k, err := encodeJSON(m.name)
 		if err != nil {
 			return nil, err
 		}
-		v, err := json.Marshal(m.value)
+		v, err := encodeJSON(m.value)
 		if err != nil {
 			return nil, err
 		}
-		buf.Write(k)
+		buf.Write(bytes.TrimSuffix(k, []byte("\n")))
 		buf.WriteByte(':')
-		buf.Write(v)
+		buf.Write(bytes.TrimSuffix(v, []byte("\n")))
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
+}
+
+// get returns the value of the named member, or nil.
+func (o object) get(name string) any {
+	for _, m := range o {
+		if m.name == name {
+			return m.value
+		}
+	}
+	return nil
 }
 
 // link is a web link in an OGC API document.

@@ -100,9 +100,6 @@ func (s *Server) openAPI(base string) object {
 	}
 }
 
-// extraPaths documents endpoints registered by other parts of the server.
-func (s *Server) extraPaths() object { return nil }
-
 // handleOpenAPI serves GET /api.
 func (s *Server) handleOpenAPI(c echo.Context) error {
 	if err := checkParams(c.QueryParams()); err != nil {
@@ -121,22 +118,24 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 	return s.send(c, "/api.html?"+base, func() (*response, error) {
 		var b strings.Builder
 		b.WriteString("<!doctype html><html lang=en><meta charset=utf-8><title>dcatlas API</title><body><h1>dcatlas API</h1><p>Machine-readable definition: <a href=\"/api\">/api</a> (OpenAPI 3.0).</p>")
-		docs := s.paramDocs()
-		for _, p := range s.openAPI(base)[3].value.(object) {
-			op := p.value.(object)[0].value.(object)
-			b.WriteString("<h2><code>GET " + html.EscapeString(p.name) + "</code></h2><p>" + html.EscapeString(op[0].value.(string)) + "</p>")
-			if len(op) > 2 {
-				b.WriteString("<ul>")
-				for _, param := range op[1].value.([]object) {
-					name := param[0].value.(string)
-					desc := param[2].value.(string)
-					if d, ok := docs[name]; ok {
-						desc = d.description
-					}
-					b.WriteString("<li><code>" + html.EscapeString(name) + "</code>: " + html.EscapeString(desc) + "</li>")
-				}
-				b.WriteString("</ul>")
+		paths, _ := s.openAPI(base).get("paths").(object)
+		for _, p := range paths {
+			pathDoc, _ := p.value.(object)
+			op, _ := pathDoc.get("get").(object)
+			summary, _ := op.get("summary").(string)
+			b.WriteString("<h2><code>GET " + html.EscapeString(p.name) + "</code></h2><p>" + html.EscapeString(summary) + "</p>")
+			params, _ := op.get("parameters").([]object)
+			if len(params) == 0 {
+				continue
 			}
+			b.WriteString("<ul>")
+			for _, param := range params {
+				name, _ := param.get("name").(string)
+				in, _ := param.get("in").(string)
+				desc, _ := param.get("description").(string)
+				b.WriteString("<li><code>" + html.EscapeString(name) + "</code> (" + html.EscapeString(in) + "): " + html.EscapeString(desc) + "</li>")
+			}
+			b.WriteString("</ul>")
 		}
 		b.WriteString("</body></html>\n")
 		r := newResponse(s.ds.Version, "/api.html?"+base, mediaHTML, []byte(b.String()))

@@ -65,6 +65,8 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	s.registerOpsRoutes()
 	s.registerFeatureRoutes()
 	s.registerTimelineRoutes()
+	s.registerTileRoutes()
+	s.registerWebRoutes()
 	s.ready.Store(true)
 	return s
 }

@@ -163,7 +163,11 @@ func sortMatches(ms []geo.Match, keys []string) {
 	slices.SortStableFunc(ms, func(a, b geo.Match) int {
 		for _, k := range keys {
 			desc := strings.HasPrefix(k, "-")
-			c := compareBy(a, b, strings.TrimPrefix(k, "-"))
+			field := strings.TrimPrefix(k, "-")
+			if c := compareMissing(a, b, field); c != 0 {
+				return c // sites without the date sort last, whatever the direction
+			}
+			c := compareBy(a, b, field)
 			if desc {
 				c = -c
 			}
@@ -191,20 +195,29 @@ func compareBy(a, b geo.Match, field string) int {
 		order := geo.Statuses()
 		return slices.Index(order[:], a.State.Status) - slices.Index(order[:], b.State.Status)
 	}
-	// A date field: sites without the event sort last.
 	da, db := firstDate(a.Site, field), firstDate(b.Site, field)
-	switch {
-	case da == nil && db == nil:
+	if da == nil || db == nil {
 		return 0
-	case da == nil:
-		return 1
-	case db == nil:
-		return -1
 	}
 	if c := int(da.Earliest()) - int(db.Earliest()); c != 0 {
 		return c
 	}
 	return int(da.Latest()) - int(db.Latest())
+}
+
+// compareMissing orders a site without the date field after one with it.
+func compareMissing(a, b geo.Match, field string) int {
+	if !slices.Contains([]string{"announced", "opened", "closed"}, field) {
+		return 0
+	}
+	ma, mb := firstDate(a.Site, field) == nil, firstDate(b.Site, field) == nil
+	switch {
+	case ma && !mb:
+		return 1
+	case mb && !ma:
+		return -1
+	}
+	return 0
 }
 
 // eventStatus maps a date property to the status whose first event gives it.

@@ -1,0 +1,251 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"dcatlas/data"
+	"dcatlas/geo"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata")
+
+// testNow is the fixed "today" of the tests.
+var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// newTestServer returns a Server on the built-in dataset with a fixed clock.
+func newTestServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	ds, err := data.Load(data.Embedded(), data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return testNow }
+	}
+	return New(ds, opts)
+}
+
+// get performs a request against s and returns the recorded response.
+func get(t testing.TB, s http.Handler, target string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec
+}
+
+// decode unmarshals a JSON response body into v.
+func decode(t testing.TB, rec *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("decoding %q: %v", rec.Body.String(), err)
+	}
+}
+
+// golden compares got with testdata/name, rewriting it under -update.
+func golden(t testing.TB, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		var pretty bytes.Buffer
+		if json.Indent(&pretty, got, "", "  ") == nil {
+			got = append(pretty.Bytes(), '\n')
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./api -update)", err)
+	}
+	var a, b any
+	if json.Unmarshal(got, &a) != nil || json.Unmarshal(want, &b) != nil {
+		t.Fatalf("%s: not JSON", name)
+	}
+	ga, _ := json.Marshal(a)
+	gb, _ := json.Marshal(b)
+	if !bytes.Equal(ga, gb) {
+		t.Errorf("%s differs from the golden file (run go test ./api -update and review the diff)", name)
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	s := newTestServer(t, Options{})
+	if rec := get(t, s, "/healthz"); rec.Code != http.StatusOK {
+		t.Errorf("healthz: %d", rec.Code)
+	}
+	if rec := get(t, s, "/readyz"); rec.Code != http.StatusOK {
+		t.Errorf("readyz: %d", rec.Code)
+	}
+	s.SetReady(false)
+	rec := get(t, s, "/readyz")
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Content-Type") != mediaProblem {
+		t.Errorf("readyz while shutting down: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
+
+func TestCachingHeaders(t *testing.T) {
+	s := newTestServer(t, Options{})
+	target := "/collections/sites/items?at=2018-09-01"
+	first := get(t, s, target)
+	etag := first.Header().Get("ETag")
+	if first.Code != http.StatusOK || len(etag) < 10 || etag[0] != '"' {
+		t.Fatalf("first: %d, ETag %q", first.Code, etag)
+	}
+	if cc := first.Header().Get("Cache-Control"); cc != "public, max-age=3600, stale-while-revalidate=86400" {
+		t.Errorf("Cache-Control %q", cc)
+	}
+	tests := []struct {
+		name, inm string
+		want      int
+	}{
+		{"matching", etag, http.StatusNotModified},
+		{"weak matching", "W/" + etag, http.StatusNotModified},
+		{"in a list", `"nope", ` + etag, http.StatusNotModified},
+		{"star", "*", http.StatusNotModified},
+		{"other", `"nope"`, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := get(t, s, target, "If-None-Match", tt.inm)
+			if rec.Code != tt.want {
+				t.Errorf("got %d, want %d", rec.Code, tt.want)
+			}
+			if rec.Code == http.StatusNotModified && rec.Body.Len() != 0 {
+				t.Error("304 with a body")
+			}
+			if got := rec.Header().Get("ETag"); got != etag {
+				t.Errorf("ETag %q, want %q", got, etag)
+			}
+		})
+	}
+	// The same normalized query has the same ETag; another query another.
+	if got := get(t, s, "/collections/sites/items?at=2018-09-01&limit=100").Header().Get("ETag"); got != etag {
+		t.Errorf("equivalent query has ETag %q, want %q", got, etag)
+	}
+	if got := get(t, s, "/collections/sites/items?at=2018-09-02").Header().Get("ETag"); got == etag {
+		t.Error("different query, same ETag")
+	}
+	if cc := get(t, s, "/collections/sites/items").Header().Get("Cache-Control"); cc != "public, max-age=300, stale-while-revalidate=3600" {
+		t.Errorf("today's Cache-Control %q", cc)
+	}
+}
+
+func TestGzip(t *testing.T) {
+	s := newTestServer(t, Options{})
+	plain := get(t, s, "/collections/sites/items")
+	zipped := get(t, s, "/collections/sites/items", "Accept-Encoding", "br, gzip;q=0.8")
+	if zipped.Header().Get("Content-Encoding") != "gzip" || zipped.Header().Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("headers %v", zipped.Header())
+	}
+	zr, err := gzip.NewReader(zipped.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(body, plain.Body.Bytes()) {
+		t.Errorf("gunzipped body differs from the plain one (err %v)", err)
+	}
+	if zipped.Body.Len() >= plain.Body.Len() {
+		t.Error("gzip did not shrink the body")
+	}
+	if rec := get(t, s, "/collections/sites/items", "Accept-Encoding", "gzip;q=0"); rec.Header().Get("Content-Encoding") != "" {
+		t.Error("gzip sent although refused with q=0")
+	}
+}
+
+func TestMethodsAndCORS(t *testing.T) {
+	s := newTestServer(t, Options{})
+	req := httptest.NewRequest(http.MethodOptions, "/collections/sites/items", nil)
+	req.Header.Set("Origin", "https://example.org")
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNoContent || rec.Header().Get("Access-Control-Allow-Origin") != "*" || rec.Header().Get("Access-Control-Allow-Methods") == "" {
+		t.Errorf("preflight: %d %v", rec.Code, rec.Header())
+	}
+	if got := get(t, s, "/collections/sites").Header().Get("Access-Control-Allow-Origin"); got != "*" {
+		t.Errorf("CORS on GET: %q", got)
+	}
+	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, "PATCH", "BREW"} {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(m, "/collections/sites/items", nil))
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Content-Type") != mediaProblem || rec.Header().Get("Allow") == "" {
+			t.Errorf("%s: %d %s", m, rec.Code, rec.Header().Get("Content-Type"))
+		}
+	}
+	head := httptest.NewRecorder()
+	s.ServeHTTP(head, httptest.NewRequest(http.MethodHead, "/collections/sites/items", nil))
+	if head.Code != http.StatusOK || head.Body.Len() != 0 || head.Header().Get("Content-Length") == "" {
+		t.Errorf("HEAD: %d, %d bytes", head.Code, head.Body.Len())
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s := newTestServer(t, Options{})
+	h := get(t, s, "/collections").Header()
+	for k, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "strict-origin-when-cross-origin"} {
+		if got := h.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+}
+
+func TestPanicBecomesProblem(t *testing.T) {
+	s := newTestServer(t, Options{})
+	s.get("/boom", func(c echo.Context) error { panic("secret internal detail") })
+	rec := get(t, s, "/boom")
+	if rec.Code != http.StatusInternalServerError || rec.Header().Get("Content-Type") != mediaProblem {
+		t.Fatalf("got %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if bytes.Contains(rec.Body.Bytes(), []byte("secret")) || bytes.Contains(rec.Body.Bytes(), []byte("goroutine")) {
+		t.Errorf("the body leaks internals: %s", rec.Body)
+	}
+}
+
+func TestCacheEvicts(t *testing.T) {
+	c := newCache(3 * (100 + 256))
+	for i, k := range []string{"a", "b", "c", "d"} {
+		c.put(k, &response{body: make([]byte, 100), etag: string(rune('0' + i))})
+	}
+	if _, ok := c.get("a"); ok {
+		t.Error("the oldest entry survived")
+	}
+	if _, ok := c.get("d"); !ok {
+		t.Error("the newest entry is gone")
+	}
+	_, _, n, bytes := c.stats()
+	if n != 3 || bytes > 3*(100+256) {
+		t.Errorf("%d entries, %d bytes", n, bytes)
+	}
+	c.put("huge", &response{body: make([]byte, 10000)})
+	if _, ok := c.get("huge"); ok {
+		t.Error("an entry larger than the cache was kept")
+	}
+}
+
+// dayOf parses a test date.
+func dayOf(t testing.TB, s string) geo.Day {
+	t.Helper()
+	d, err := geo.ParseDay(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
