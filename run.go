@@ -11,6 +11,7 @@ import (
 
 	"dcatlas/data"
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 )
 
 // errUsage means the command line was wrong; the usage has been printed.
@@ -27,6 +28,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args, stdout, stderr)
 	case "validate":
 		return validate(args, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args, stdout, stderr)
+	case "tiles":
+		return tiles(ctx, args, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return nil
@@ -39,6 +44,9 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   dcatlas [serve] [flags]     serve the map, API and tiles (see dcatlas serve -h)
   dcatlas validate [DIR]      check the data files (built-in ones, or *.yaml in DIR)
+  dcatlas healthcheck         exit 0 when the server at DCATLAS_ADDR is ready (for containers)
+  dcatlas tiles export [flags] OUTDIR
+                              write base-map or site tiles as {z}/{x}/{y} files (see dcatlas tiles export -h)
 `)
 }
 
@@ -50,10 +58,24 @@ func dataFS(dir string) (fs.FS, string) {
 	return os.DirFS(dir), dir
 }
 
-// loadData loads and validates the dataset in dir (built in when empty).
-func loadData(dir string) (*geo.Dataset, error) {
+// loadData loads and validates the dataset in dir (built in when empty); the atlas checks that
+// every site lies in or near its country.
+func loadData(dir string, atlas *basemap.Atlas) (*geo.Dataset, error) {
 	fsys, _ := dataFS(dir)
-	return data.Load(fsys, data.Options{Locator: nil})
+	return data.Load(fsys, data.Options{Locator: atlas})
+}
+
+// loadAtlas decodes the built-in Natural Earth base map.
+func loadAtlas() (*basemap.Atlas, error) {
+	var topo [3][]byte
+	for i, scale := range []string{"110m", "50m", "10m"} {
+		b, err := data.NaturalEarth(scale)
+		if err != nil {
+			return nil, err
+		}
+		topo[i] = b
+	}
+	return basemap.New(topo[0], topo[1], topo[2])
 }
 
 func validate(args []string, stdout, stderr io.Writer) error {
@@ -66,7 +88,11 @@ func validate(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("validate takes at most one directory, got %d arguments", fl.NArg())
 	}
 	fsys, name := dataFS(fl.Arg(0))
-	ds, err := data.Load(fsys, data.Options{Locator: nil})
+	atlas, err := loadAtlas()
+	if err != nil {
+		return err
+	}
+	ds, err := data.Load(fsys, data.Options{Locator: atlas})
 	var problems data.Problems
 	if errors.As(err, &problems) {
 		for _, p := range problems {

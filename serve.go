@@ -72,11 +72,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	start := time.Now()
-	ds, err := loadData(cfg.dataDir)
+	atlas, err := loadAtlas()
+	if err != nil {
+		return fmt.Errorf("loading the base map: %w", err)
+	}
+	ds, err := loadData(cfg.dataDir, atlas)
 	if err != nil {
 		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
 	}
-	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log})
+	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

@@ -90,6 +90,7 @@ func (s *Server) openAPI(base string) object {
 		{"/timeline", s.operation("Counts of sites per status over time", timelineParams(), nil, okResponse("Counts at every change and per year", mediaJSON))},
 		{"/healthz", object{{"get", object{{"summary", "Liveness"}, {"responses", object{{"200", object{{"description", "The process is up"}}}}}}}}},
 		{"/readyz", object{{"get", object{{"summary", "Readiness"}, {"responses", object{{"200", object{{"description", "Ready to serve"}}}, {"503", object{{"description", "Shutting down"}}}}}}}}},
+		{"/metrics", object{{"get", object{{"summary", "Prometheus metrics"}, {"responses", object{{"200", object{{"description", "Metrics in the Prometheus text format"}, {"content", object{{"text/plain", object{}}}}}}}}}}}},
 	}
 	paths = append(paths, s.extraPaths()...)
 	return object{

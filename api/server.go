@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 )
 
 // Options configure a Server.
@@ -28,6 +29,12 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
+	// RateLimit, when above zero, limits each client IP to this many requests per second, with
+	// bursts of RateBurst; beyond it the server answers 429 with Retry-After.
+	RateLimit float64
+	RateBurst int
+	// Atlas draws the built-in base map; nil means the base-map tiles answer 404.
+	Atlas *basemap.Atlas
 }
 
 // DefaultCacheBytes is the response cache budget when Options leave it zero.
@@ -41,6 +48,8 @@ type Server struct {
 	cache   *cache
 	echo    *echo.Echo
 	ready   atomic.Bool
+	metrics *metrics
+	limiter *limiter // nil when rate limiting is off
 	started time.Time
 }
 
@@ -60,8 +69,14 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.logRequests, s.recoverPanics, s.commonHeaders)
+	s.metrics = newMetrics(s)
+	e.Use(s.countRequests, s.logRequests, s.recoverPanics, s.commonHeaders)
+	if opts.RateLimit > 0 {
+		s.limiter = newLimiter(opts.RateLimit, opts.RateBurst)
+		e.Use(s.limitRate)
+	}
 	s.echo = e
+	s.registerMetricsRoutes()
 	s.registerOpsRoutes()
 	s.registerFeatureRoutes()
 	s.registerTimelineRoutes()
@@ -132,6 +147,8 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Access-Control-Expose-Headers", "ETag, Content-Disposition, Link")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		// Data responses load nothing; the viewer's pages set their own policy.
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		if !strings.HasPrefix(c.Request().URL.Path, "/embed") {
 			h.Set("X-Frame-Options", "DENY")
 		}
@@ -156,10 +173,12 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) send(c echo.Context, key string, build func() (*response, error)) error {
 	r, ok := s.cache.get(key)
 	if !ok {
+		start := time.Now()
 		var err error
 		if r, err = build(); err != nil {
 			return err
 		}
+		s.observeBuild(c, time.Since(start))
 		s.cache.put(key, r)
 	}
 	return s.write(c, r)
@@ -174,7 +193,7 @@ func (s *Server) write(c echo.Context, r *response) error {
 		cc = "public, max-age=300, stale-while-revalidate=3600"
 	}
 	h.Set(echo.HeaderCacheControl, cc)
-	h.Set(echo.HeaderVary, "Accept-Encoding")
+	h.Add(echo.HeaderVary, "Accept-Encoding") // Add: a handler may have set Vary: Accept
 	if r.disposition != "" {
 		h.Set(echo.HeaderContentDisposition, r.disposition)
 	}

@@ -139,7 +139,8 @@ func parseProperties(v string) ([]string, error) {
 func (sq siteQuery) key() string {
 	f := sq.filter
 	var b strings.Builder
-	fmt.Fprintf(&b, "at=%s&s=%v&p=%v&c=%v&q=%s", sq.at, f.Statuses, f.Providers, f.Countries, strings.ToLower(f.Query))
+	// Whether at was given changes the caching policy, so it is part of the key.
+	fmt.Fprintf(&b, "at=%s&given=%v&s=%v&p=%v&c=%v&q=%s", sq.at, sq.atGiven, f.Statuses, f.Providers, f.Countries, strings.ToLower(f.Query))
 	if f.Bound != nil {
 		fmt.Fprintf(&b, "&bbox=%v", *f.Bound)
 	}

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the server's Prometheus metrics, in a registry of its own.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	build    *prometheus.HistogramVec
+	limited  prometheus.Counter
+}
+
+func newMetrics(s *Server) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dcatlas_http_requests_total",
+			Help: "HTTP requests answered, by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "dcatlas_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by route pattern.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route"}),
+		build: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "dcatlas_render_duration_seconds",
+			Help:    "Time to compute and encode a response on a cache miss (tiles, images, documents), by route pattern and layer.",
+			Buckets: []float64{.0001, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "layer"}),
+		limited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dcatlas_rate_limited_total",
+			Help: "Requests refused with 429 by the per-client rate limit.",
+		}),
+	}
+	cacheStat := func(pick func(hits, misses uint64, entries, bytes int) float64) func() float64 {
+		return func() float64 { return pick(s.cache.stats()) }
+	}
+	m.registry.MustRegister(
+		m.requests, m.duration, m.build, m.limited,
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "dcatlas_cache_hits_total", Help: "Response cache hits."},
+			cacheStat(func(h, _ uint64, _, _ int) float64 { return float64(h) })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "dcatlas_cache_misses_total", Help: "Response cache misses."},
+			cacheStat(func(_, m uint64, _, _ int) float64 { return float64(m) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "dcatlas_cache_entries", Help: "Responses held in the cache."},
+			cacheStat(func(_, _ uint64, n, _ int) float64 { return float64(n) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "dcatlas_cache_bytes", Help: "Bytes held in the response cache."},
+			cacheStat(func(_, _ uint64, _, b int) float64 { return float64(b) })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "dcatlas_cache_max_bytes", Help: "The response cache's byte budget."},
+			func() float64 { return float64(s.opts.CacheBytes) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name:        "dcatlas_dataset_info",
+			Help:        "The dataset served (always 1), labelled with its version.",
+			ConstLabels: prometheus.Labels{"version": s.ds.Version},
+		}, func() float64 { return 1 }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "dcatlas_dataset_sites", Help: "Sites in the dataset."},
+			func() float64 { return float64(len(s.ds.Sites)) }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// routeLabel is the route pattern of a request, or "unmatched" for a 404.
+func routeLabel(c echo.Context) string {
+	if p := c.Path(); p != "" && c.Response().Status != http.StatusNotFound {
+		return p
+	}
+	return "unmatched"
+}
+
+// countRequests records every request's route, status and duration.
+func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		route := routeLabel(c)
+		s.metrics.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(c.Response().Status)).Inc()
+		s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		return nil
+	}
+}
+
+// observeBuild records how long a cache miss took to compute.
+func (s *Server) observeBuild(c echo.Context, d time.Duration) {
+	s.metrics.build.WithLabelValues(routeLabel(c), c.Param("layer")).Observe(d.Seconds())
+}
+
+func (s *Server) registerMetricsRoutes() {
+	h := promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+	s.get("/metrics", func(c echo.Context) error {
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		h.ServeHTTP(c.Response(), c.Request())
+		return nil
+	})
+}

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+
+	"dcatlas/geo"
+)
+
+func TestParseExportFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    string
+		wantErr string // empty for success
+		check   func(t *testing.T, cfg exportConfig)
+	}{
+		{"base map", "--layer basemap --maxzoom 3 out", "", func(t *testing.T, cfg exportConfig) {
+			if cfg.layer != "basemap" || cfg.minZoom != 0 || cfg.maxZoom != 3 || cfg.scale != 1 || cfg.outDir != "out" || cfg.workers < 1 {
+				t.Errorf("%+v", cfg)
+			}
+		}},
+		{"base map @2x from zoom 2", "--layer basemap --minzoom 2 --maxzoom 10 --scale 2 out", "", func(t *testing.T, cfg exportConfig) {
+			if cfg.minZoom != 2 || cfg.maxZoom != 10 || cfg.scale != 2 {
+				t.Errorf("%+v", cfg)
+			}
+		}},
+		{"sites with filters", "--layer sites --maxzoom 18 --at 2018-09-01 --status active,closed --country hk,cn --provider alibaba-cloud --q hong out", "", func(t *testing.T, cfg exportConfig) {
+			want := geo.Filter{Statuses: []geo.Status{"active", "closed"}, Countries: []string{"HK", "CN"}, Providers: []string{"alibaba-cloud"}, Query: "hong"}
+			if cfg.at.String() != "2018-09-01" || fmt.Sprint(cfg.filter) != fmt.Sprint(want) {
+				t.Errorf("at %s, filter %+v", cfg.at, cfg.filter)
+			}
+		}},
+		{"no layer", "--maxzoom 3 out", "--layer is required", nil},
+		{"unknown layer", "--layer roads --maxzoom 3 out", `unknown --layer "roads"`, nil},
+		{"no maxzoom", "--layer basemap out", "--maxzoom is required", nil},
+		{"base map too deep", "--layer basemap --maxzoom 11 out", "beyond the basemap layer's maximum, 10", nil},
+		{"sites too deep", "--layer sites --maxzoom 19 out", "beyond the sites layer's maximum, 18", nil},
+		{"minzoom above maxzoom", "--layer basemap --minzoom 4 --maxzoom 3 out", "--minzoom 4", nil},
+		{"scale 3", "--layer basemap --maxzoom 3 --scale 3 out", "--scale 3", nil},
+		{"scale of vector tiles", "--layer sites --maxzoom 3 --scale 2 out", "--scale applies to the basemap layer only", nil},
+		{"date on the base map", "--layer basemap --maxzoom 3 --at 2018-01-01 out", "--at applies to the sites layer only", nil},
+		{"bad date", "--layer sites --maxzoom 3 --at 2018-02-30 out", "--at", nil},
+		{"bad status", "--layer sites --maxzoom 3 --status open out", "--status", nil},
+		{"bad country", "--layer sites --maxzoom 3 --country XX out", `unknown ISO 3166-1 alpha-2 code "XX"`, nil},
+		{"no workers", "--layer sites --maxzoom 3 --workers 0 out", "--workers 0", nil},
+		{"no directory", "--layer sites --maxzoom 3", "want one output directory", nil},
+		{"two directories", "--layer sites --maxzoom 3 a b", "want one output directory", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			cfg, err := parseExportFlags(strings.Fields(tt.args), &stderr)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("error %v, want one saying %q", err, tt.wantErr)
+			case tt.check != nil:
+				tt.check(t, cfg)
+			}
+		})
+	}
+}
+
+// exportRun runs the command line in process and returns its stdout and stderr.
+func exportRun(t *testing.T, args ...string) (string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("dcatlas %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.String(), stderr.String()
+}
+
+// exportedFiles lists the files under dir, relative and sorted.
+func exportedFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestExportBasemap(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		files []string
+		size  int // PNG width and height, 0 for vector tiles
+	}{
+		{"PNG", []string{"--layer", "basemap", "--maxzoom", "1"},
+			[]string{"0/0/0.png", "1/0/0.png", "1/0/1.png", "1/1/0.png", "1/1/1.png"}, 256},
+		{"PNG @2x from zoom 1", []string{"--layer", "basemap", "--minzoom", "1", "--maxzoom", "1", "--scale", "2"},
+			[]string{"1/0/0@2x.png", "1/0/1@2x.png", "1/1/0@2x.png", "1/1/1@2x.png"}, 512},
+		{"vector", []string{"--layer", "basemap-vector", "--maxzoom", "1", "--workers", "1"},
+			[]string{"0/0/0.mvt", "1/0/0.mvt", "1/0/1.mvt", "1/1/0.mvt", "1/1/1.mvt", "metadata.json"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			stdout, stderr := exportRun(t, append(append([]string{"tiles", "export"}, tt.args...), dir)...)
+			if got := exportedFiles(t, dir); !slices.Equal(got, tt.files) {
+				t.Fatalf("wrote %v, want %v", got, tt.files)
+			}
+			tiles := len(tt.files)
+			if slices.Contains(tt.files, "metadata.json") {
+				tiles--
+			}
+			if !strings.Contains(stdout, fmt.Sprintf("wrote %d ", tiles)) {
+				t.Errorf("stdout %q", stdout)
+			}
+			if !strings.Contains(stderr, "100%") {
+				t.Errorf("no progress reaching 100%% on stderr: %q", stderr)
+			}
+			for _, f := range tt.files {
+				b, err := os.ReadFile(filepath.Join(dir, f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch {
+				case f == "metadata.json":
+				case tt.size > 0:
+					img, err := png.Decode(bytes.NewReader(b))
+					if err != nil || img.Bounds().Dx() != tt.size || img.Bounds().Dy() != tt.size {
+						t.Errorf("%s: not a %d-pixel PNG (%v)", f, tt.size, err)
+					}
+				default:
+					if ls, err := mvt.Unmarshal(b); err != nil || len(ls) != 1 || ls[0].Name != "countries" {
+						t.Errorf("%s: not a countries tile (%v)", f, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestExportSites exports site tiles, decodes them, and has GDAL read the directory.
+func TestExportSites(t *testing.T) {
+	dir := t.TempDir()
+	exportRun(t, "tiles", "export", "--layer", "sites", "--maxzoom", "5", "--at", "2018-09-01", dir)
+	files := exportedFiles(t, dir)
+	for _, want := range []string{"metadata.json", "0/0/0.mvt", "3/4/2.mvt", "5/26/13.mvt"} {
+		if !slices.Contains(files, want) {
+			t.Errorf("%s was not written; got %v", want, files)
+		}
+	}
+	if slices.Contains(files, "5/0/0.mvt") {
+		t.Error("an empty tile was written")
+	}
+	ids := func(path string) []string {
+		b, err := os.ReadFile(filepath.Join(dir, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, err := mvt.Unmarshal(b)
+		if err != nil || len(ls) != 1 || ls[0].Name != "sites" {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var out []string
+		for _, f := range ls[0].Features {
+			out = append(out, f.Properties.MustString("id"))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := ids("0/0/0.mvt"); len(got) != 19 {
+		t.Errorf("z0 holds %d sites at 2018-09-01, want 19: %v", len(got), got)
+	}
+	if got, want := ids("3/4/2.mvt"), []string{"alibaba-eu-central-1"}; !slices.Equal(got, want) {
+		t.Errorf("3/4/2 holds %v, want %v", got, want)
+	}
+	if got := ids("5/26/13.mvt"); !slices.Contains(got, "alibaba-cn-hongkong") || !slices.Contains(got, "alibaba-cn-shenzhen") {
+		t.Errorf("5/26/13 holds %v, want Hong Kong and Shenzhen", got)
+	}
+
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("ogrinfo (gdal-bin) is not on PATH: cannot check that GDAL reads the export")
+	}
+	// GDAL's MVT driver opens a zoom level's directory, with metadata.json one level up.
+	out, err := exec.Command("ogrinfo", "-ro", "-al", "-oo", "TILE_EXTENSION=mvt", filepath.Join(dir, "5")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Layer name: sites", "Geometry: Multi Point", "id (String) = alibaba-cn-hongkong", "id (String) = alibaba-eu-central-1", "status (String) = active", "opened_to (Real) = 20161130"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("ogrinfo output lacks %q:\n%s", want, out)
+		}
+	}
+	// Clipped to their own tile, buffered copies are not read twice.
+	if n := bytes.Count(out, []byte("id (String) = alibaba-cn-hongkong")); n != 1 {
+		t.Errorf("GDAL reads Hong Kong %d times, want once", n)
+	}
+}
+
+func TestRunTileJobs(t *testing.T) {
+	list := allTiles(0, 4)
+	if len(list) != 341 {
+		t.Fatalf("allTiles(0, 4) has %d tiles, want 341", len(list))
+	}
+	var n atomic.Int64
+	if err := runTileJobs(context.Background(), 2, list, func(maptile.Tile) error { n.Add(1); return nil }); err != nil || n.Load() != 341 {
+		t.Errorf("ran %d jobs, error %v", n.Load(), err)
+	}
+	boom := errors.New("boom")
+	err := runTileJobs(context.Background(), 2, list, func(t maptile.Tile) error {
+		if t.Z == 3 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("got %v, want the job's error", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := runTileJobs(ctx, 2, list, func(maptile.Tile) error { return nil }); err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("cancelled: got %v", err)
+	}
+}
+
+func TestProgressPlain(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, 20)
+	for range 20 {
+		p.add(1)
+		p.draw(false)
+	}
+	p.finish()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 10 || lines[0] != "2/20 tiles (10%)" || lines[9] != "20/20 tiles (100%)" || strings.Contains(buf.String(), "\r") {
+		t.Errorf("progress written as %q", buf.String())
+	}
+}
