@@ -24,6 +24,9 @@ type serveConfig struct {
 	cacheBytes int
 	logLevel   string
 	shutdown   time.Duration
+	// basemapURL and basemapAttribution configure an external base map for the web viewer.
+	basemapURL         string
+	basemapAttribution string
 }
 
 // envOr returns the environment variable's value, or def when it is unset.
@@ -47,6 +50,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	fl.IntVar(&cfg.cacheBytes, "cache-mb", cacheMB, "memory for cached responses and tiles, in MiB (env DCATLAS_CACHE_MB)")
 	fl.StringVar(&cfg.logLevel, "log-level", envOr("DCATLAS_LOG_LEVEL", "info"), "debug, info, warn or error (env DCATLAS_LOG_LEVEL)")
+	fl.StringVar(&cfg.basemapURL, "basemap-url", envOr("DCATLAS_BASEMAP_URL", ""), "external XYZ base map for the web viewer instead of the built-in one, e.g. https://{s}.tile.example.org/{z}/{x}/{y}{r}.png (env DCATLAS_BASEMAP_URL)")
+	fl.StringVar(&cfg.basemapAttribution, "basemap-attribution", envOr("DCATLAS_BASEMAP_ATTRIBUTION", ""), "attribution of the external base map, as plain text (env DCATLAS_BASEMAP_ATTRIBUTION)")
 	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
 	if err := fl.Parse(args); err != nil {
 		return cfg, errUsage
@@ -58,6 +63,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 		return cfg, fmt.Errorf("--cache-mb must be at least 1")
 	}
 	cfg.cacheBytes <<= 20
+	if cfg.basemapURL != "" {
+		if err := api.ValidateBasemapURL(cfg.basemapURL); err != nil {
+			return cfg, fmt.Errorf("--basemap-url: %w", err)
+		}
+	}
 	return cfg, nil
 }
 
@@ -80,7 +90,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
 	}
-	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas})
+	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
+		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err

@@ -64,6 +64,7 @@ func (s *Server) handleLanding(c echo.Context) error {
 	if err := onlyJSON(c.QueryParams()); err != nil {
 		return err
 	}
+	c.Response().Header().Set(echo.HeaderVary, "Accept") // the same URL serves the viewer to browsers
 	base := s.baseURL(c)
 	return s.sendJSON(c, base, mediaJSON, func() (any, error) {
 		return object{
@@ -71,11 +72,16 @@ func (s *Server) handleLanding(c echo.Context) error {
 			{"description", "Cloud data-center sites over time: where each region is, when it was announced, opened and closed, with sources."},
 			{"links", []link{
 				{Href: base + "/", Rel: relSelf, Type: mediaJSON, Title: "This document"},
+				{Href: base + "/map", Rel: relAlternate, Type: "text/html", Title: "The map viewer"},
 				{Href: base + "/api", Rel: relServiceDesc, Type: mediaOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
 				{Href: base + "/api.html", Rel: relServiceDoc, Type: "text/html", Title: "The API documentation"},
 				{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "Conformance classes"},
 				{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "Feature collections"},
-				{Href: base + "/timeline", Rel: "timeline", Type: mediaJSON, Title: "Counts of sites per status over time"},
+				{Href: base + "/timeline", Rel: "related", Type: mediaJSON, Title: "Counts of sites per status over time"},
+				{Href: base + "/tiles/sites.json", Rel: "related", Type: mediaJSON, Title: "Site vector tiles (TileJSON)"},
+				{Href: base + "/tiles/basemap.json", Rel: "related", Type: mediaJSON, Title: "Built-in base map raster tiles (TileJSON)"},
+				{Href: base + "/tiles/basemap-vector.json", Rel: "related", Type: mediaJSON, Title: "Built-in base map vector tiles (TileJSON)"},
+				{Href: base + "/metrics", Rel: "related", Type: "text/plain", Title: "Prometheus metrics"},
 			}},
 		}, nil
 	})

@@ -35,6 +35,11 @@ type Options struct {
 	RateBurst int
 	// Atlas draws the built-in base map; nil means the base-map tiles answer 404.
 	Atlas *basemap.Atlas
+	// BasemapURL, when set, is an external XYZ base map for the web viewer instead of the built-in
+	// one: a Leaflet URL template such as https://{s}.tile.example.org/{z}/{x}/{y}{r}.png, checked
+	// with ValidateBasemapURL. BasemapAttribution is its attribution, as plain text.
+	BasemapURL         string
+	BasemapAttribution string
 }
 
 // DefaultCacheBytes is the response cache budget when Options leave it zero.
