@@ -32,6 +32,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return healthcheck(ctx, args, stdout, stderr)
 	case "tiles":
 		return tiles(ctx, args, stdout, stderr)
+	case "render":
+		return renderCommand(args, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return nil
@@ -47,6 +49,8 @@ func usage(w io.Writer) {
   dcatlas healthcheck         exit 0 when the server at DCATLAS_ADDR is ready (for containers)
   dcatlas tiles export [flags] OUTDIR
                               write base-map or site tiles as {z}/{x}/{y} files (see dcatlas tiles export -h)
+  dcatlas render map|timeline [flags] --out FILE.png|FILE.svg
+                              draw a static map or timeline chart (see dcatlas render -h)
 `)
 }
 

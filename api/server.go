@@ -86,6 +86,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	s.registerFeatureRoutes()
 	s.registerTimelineRoutes()
 	s.registerTileRoutes()
+	s.registerStaticRoutes()
 	s.registerWebRoutes()
 	s.ready.Store(true)
 	return s

@@ -385,6 +385,7 @@ func (s *Server) extraPaths() object {
 		{"/tiles/sites.json", s.operation("TileJSON 3.0.0 of the site vector tiles; the filters given are carried into the tile URL template", tileParams(), nil, okResponse("TileJSON", mediaJSON))},
 		{"/tiles/sites/{z}/{x}/{y}.mvt", s.operation(fmt.Sprintf("Sites at a date as a Mapbox Vector Tile (2.1, layer sites, extent %d, not compressed: ask for gzip with Accept-Encoding), zoom 0 to %d. Points within %d/%d of an edge are in the neighbouring tile too. Dates come as EDTF strings and as integer YYYYMMDD earliest/latest days (opened_from, opened_to, ...) for filtering by time; see vector_layers in /tiles/sites.json.", geo.TileExtent, sitesMaxZoom, geo.TileBuffer, geo.TileExtent), tileParams(), zxy(sitesMaxZoom), okResponse("A vector tile", mediaMVT))},
 	}
+	paths = append(paths, s.staticPaths()...)
 	if s.opts.Atlas == nil {
 		return paths
 	}

@@ -1,0 +1,193 @@
+package render
+
+import (
+	"image"
+	"image/draw"
+	"image/png"
+	"io"
+	"math"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/image/vector"
+
+	"dcatlas/geo/basemap"
+)
+
+// raster is the canvas of PNG images: an RGBA image of scale device pixels per CSS pixel. Each
+// shape is rasterized over its own bounding box only, so the work and memory of a small symbol do
+// not depend on the image's size.
+type raster struct {
+	img   *image.RGBA
+	k     float64 // device pixels per CSS pixel
+	atlas *basemap.Atlas
+	ts    *typesetter
+	z     vector.Rasterizer
+	polys [][]orb.Point // scratch
+	err   error
+}
+
+var _ canvas = (*raster)(nil)
+
+func newRaster(width, height, scale int, a *basemap.Atlas) *raster {
+	r := &raster{
+		img:   image.NewRGBA(image.Rect(0, 0, width*scale, height*scale)),
+		k:     float64(scale),
+		atlas: a,
+	}
+	r.ts, r.err = newTypesetter()
+	return r
+}
+
+// encode writes the image as PNG.
+func (r *raster) encode(w io.Writer) error {
+	if r.err != nil {
+		return r.err
+	}
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	return enc.Encode(w, r.img)
+}
+
+func (r *raster) group(groupAttrs) {}
+func (r *raster) end()             {}
+
+func (r *raster) baseMap(v view) {
+	sea := image.NewUniform(basemap.Sea)
+	b, top, bottom := v.lonLat()
+	y0, y1 := int(math.Round(top*r.k)), int(math.Round(bottom*r.k))
+	if y0 > 0 || y1 < r.img.Rect.Dy() || r.atlas == nil {
+		draw.Draw(r.img, r.img.Rect, sea, image.Point{}, draw.Src)
+	}
+	if r.atlas == nil || y1 <= y0 {
+		return
+	}
+	dst := r.img.SubImage(image.Rect(0, y0, r.img.Rect.Dx(), y1)).(*image.RGBA)
+	r.atlas.Draw(dst, b, r.k)
+}
+
+// scaled returns a copy of p in device pixels.
+func (r *raster) scaled(p orb.Point) orb.Point { return orb.Point{p[0] * r.k, p[1] * r.k} }
+
+func (r *raster) circle(c orb.Point, rad float64, s style) {
+	c, rad = r.scaled(c), rad*r.k
+	if !s.fill.none() {
+		r.fill([][]orb.Point{disc(c, rad)}, s.fill)
+	}
+	if !s.stroke.none() && s.width > 0 {
+		hw := s.width * r.k / 2
+		r.polys = r.polys[:0]
+		if len(s.dash) > 0 {
+			dash := make([]float64, len(s.dash))
+			for i, d := range s.dash {
+				dash[i] = d * r.k
+			}
+			r.polys = dashedRing(r.polys, c, rad-hw, rad+hw, rad, dash)
+		} else {
+			r.polys = ring(r.polys, c, rad-hw, rad+hw)
+		}
+		r.fill(r.polys, s.stroke)
+	}
+}
+
+func (r *raster) rect(x, y, w, h, rx float64, s style) {
+	x, y, w, h, rx = x*r.k, y*r.k, w*r.k, h*r.k, rx*r.k
+	if !s.fill.none() {
+		r.fill([][]orb.Point{roundRect(x, y, w, h, rx)}, s.fill)
+	}
+	if !s.stroke.none() && s.width > 0 {
+		hw := s.width * r.k / 2
+		polys := [][]orb.Point{roundRect(x-hw, y-hw, w+2*hw, h+2*hw, rx+hw)}
+		if w > 2*hw && h > 2*hw {
+			polys = append(polys, reversed(roundRect(x+hw, y+hw, w-2*hw, h-2*hw, rx-hw)))
+		}
+		r.fill(polys, s.stroke)
+	}
+}
+
+func (r *raster) path(p path, s style) {
+	if !s.fill.none() {
+		r.polys = r.polys[:0]
+		for _, sp := range p {
+			if len(sp.pts) > 2 {
+				poly := make([]orb.Point, len(sp.pts))
+				for i, q := range sp.pts {
+					poly[i] = r.scaled(q)
+				}
+				r.polys = append(r.polys, poly)
+			}
+		}
+		r.fill(r.polys, s.fill)
+	}
+	if !s.stroke.none() && s.width > 0 {
+		r.polys = r.polys[:0]
+		for _, sp := range p {
+			pts := make([]orb.Point, len(sp.pts))
+			for i, q := range sp.pts {
+				pts[i] = r.scaled(q)
+			}
+			r.polys = strokePolyline(r.polys, pts, sp.closed, s.width*r.k/2, s.cap)
+		}
+		r.fill(r.polys, s.stroke)
+	}
+}
+
+func (r *raster) text(x, y float64, s string, t textStyle) {
+	if r.ts == nil || s == "" {
+		return
+	}
+	size := t.size * r.k
+	x, y = x*r.k, y*r.k
+	switch t.anchor {
+	case anchorMiddle:
+		x -= r.ts.width(s, size, t.bold) / 2
+	case anchorEnd:
+		x -= r.ts.width(s, size, t.bold)
+	}
+	glyphs := r.ts.outline(s, x, y, size, t.bold)
+	if t.halo > 0 {
+		r.polys = r.polys[:0]
+		for _, g := range glyphs {
+			r.polys = strokePolyline(r.polys, g, true, t.halo*r.k/2, false)
+		}
+		r.fill(r.polys, solid(white))
+	}
+	r.fill(glyphs, solid(t.fill))
+}
+
+// fill paints the union of the polygons (device pixels): nonzero winding, with polygons of the
+// same orientation merging.
+func (r *raster) fill(polys [][]orb.Point, p paint) {
+	if p.none() || len(polys) == 0 {
+		return
+	}
+	var b orb.Bound
+	first := true
+	for _, poly := range polys {
+		for _, q := range poly {
+			if first {
+				b, first = q.Bound(), false
+			} else {
+				b = b.Extend(q)
+			}
+		}
+	}
+	if first || !finite(b.Min[0], b.Min[1], b.Max[0], b.Max[1]) {
+		return
+	}
+	box := image.Rect(int(math.Floor(b.Min[0])), int(math.Floor(b.Min[1])), int(math.Ceil(b.Max[0]))+1, int(math.Ceil(b.Max[1]))+1).Intersect(r.img.Rect)
+	if box.Empty() {
+		return
+	}
+	ox, oy := float64(box.Min.X), float64(box.Min.Y)
+	r.z.Reset(box.Dx(), box.Dy())
+	for _, poly := range polys {
+		if len(poly) < 3 {
+			continue
+		}
+		r.z.MoveTo(float32(poly[0][0]-ox), float32(poly[0][1]-oy))
+		for _, q := range poly[1:] {
+			r.z.LineTo(float32(q[0]-ox), float32(q[1]-oy))
+		}
+		r.z.ClosePath()
+	}
+	r.z.Draw(r.img, box, image.NewUniform(p.nrgba()), image.Point{})
+}

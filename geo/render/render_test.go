@@ -1,0 +1,99 @@
+package render
+
+import (
+	"bytes"
+	"sync"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"dcatlas/geo"
+)
+
+// europe is the bound of the Europe tests, as the Features API tests use it.
+var europe = orb.Bound{Min: orb.Point{-11, 35}, Max: orb.Point{30, 60}}
+
+func TestMapGolden(t *testing.T) {
+	fx := testFixture(t)
+	tests := []struct {
+		name string
+		spec func() MapSpec
+		// size is the PNG's size in device pixels.
+		size image2
+	}{
+		{"world-2016-11-21.png", func() MapSpec {
+			return fx.mapOf(day(t, "2016-11-21"), geo.Filter{}, Extent{})
+		}, image2{1200, 800}},
+		{"world-2025-09-24.png", func() MapSpec {
+			return fx.mapOf(day(t, "2025-09-24"), geo.Filter{}, Extent{})
+		}, image2{1200, 800}},
+		{"europe-2025-09-24.png", func() MapSpec {
+			s := fx.mapOf(day(t, "2025-09-24"), geo.Filter{}, BoundExtent(europe))
+			s.Labels = true
+			return s
+		}, image2{1200, 800}},
+		{"asia-labels-2018-09-01.png", func() MapSpec {
+			s := fx.mapOf(day(t, "2018-09-01"), geo.Filter{}, BoundExtent(orb.Bound{Min: orb.Point{60, -12}, Max: orb.Point{150, 50}}))
+			s.Labels = true
+			s.Title = "Alibaba Cloud in Asia, September 2018"
+			return s
+		}, image2{1200, 800}},
+		{"sites-retina-2025-09-24.png", func() MapSpec {
+			s := fx.mapOf(day(t, "2025-09-24"), geo.Filter{}, SitesExtent(nil))
+			s.Width, s.Height, s.Scale = 600, 400, 2
+			return s
+		}, image2{1200, 800}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := renderMap(t, fx.atlas, tt.spec(), PNG)
+			if size := decodePNG(t, got).Bounds().Size(); size.X != tt.size.w || size.Y != tt.size.h {
+				t.Errorf("size %v, want %d×%d", size, tt.size.w, tt.size.h)
+			}
+			goldenPNG(t, tt.name, got)
+		})
+	}
+}
+
+type image2 struct{ w, h int }
+
+func TestTimelineGolden(t *testing.T) {
+	fx := testFixture(t)
+	until := day(t, "2025-09-24")
+	spec := TimelineSpec{
+		Width: 1200, Height: 400,
+		Timeline:    fx.ds.Timeline(geo.Filter{}, until),
+		Until:       until,
+		Title:       "Alibaba Cloud regions over time",
+		Stamp:       "Alibaba Cloud regions by status, until " + until.String(),
+		Attribution: "Data: dcatlas, sources in each site's history",
+	}
+	var buf bytes.Buffer
+	if err := Timeline(&buf, spec, PNG); err != nil {
+		t.Fatal(err)
+	}
+	goldenPNG(t, "timeline-2025-09-24.png", buf.Bytes())
+}
+
+// TestConcurrentDrawing draws maps and charts from several goroutines, sharing the atlas and the
+// fonts; run with -race.
+func TestConcurrentDrawing(t *testing.T) {
+	fx := testFixture(t)
+	at := day(t, "2020-01-01")
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Go(func() {
+			spec := fx.mapOf(at, geo.Filter{}, Extent{})
+			spec.Width, spec.Height, spec.Labels = 300+10*i, 200, true
+			var buf bytes.Buffer
+			if err := Map(&buf, fx.atlas, spec, Format(i%2)); err != nil {
+				t.Error(err)
+			}
+			tl := TimelineSpec{Width: 300, Height: 150, Timeline: fx.ds.Timeline(geo.Filter{}, at), Until: at}
+			if err := Timeline(&buf, tl, Format(i%2)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+}
