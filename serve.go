@@ -24,6 +24,8 @@ type serveConfig struct {
 	cacheBytes int
 	logLevel   string
 	shutdown   time.Duration
+	rateLimit  float64
+	rateBurst  int
 	// basemapURL and basemapAttribution configure an external base map for the web viewer.
 	basemapURL         string
 	basemapAttribution string
@@ -52,12 +54,25 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&cfg.logLevel, "log-level", envOr("DCATLAS_LOG_LEVEL", "info"), "debug, info, warn or error (env DCATLAS_LOG_LEVEL)")
 	fl.StringVar(&cfg.basemapURL, "basemap-url", envOr("DCATLAS_BASEMAP_URL", ""), "external XYZ base map for the web viewer instead of the built-in one, e.g. https://{s}.tile.example.org/{z}/{x}/{y}{r}.png (env DCATLAS_BASEMAP_URL)")
 	fl.StringVar(&cfg.basemapAttribution, "basemap-attribution", envOr("DCATLAS_BASEMAP_ATTRIBUTION", ""), "attribution of the external base map, as plain text (env DCATLAS_BASEMAP_ATTRIBUTION)")
+	rate, err := strconv.ParseFloat(envOr("DCATLAS_RATE_LIMIT", "0"), 64)
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_RATE_LIMIT: %w", err)
+	}
+	burst, err := strconv.Atoi(envOr("DCATLAS_RATE_BURST", "20"))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_RATE_BURST: %w", err)
+	}
+	fl.Float64Var(&cfg.rateLimit, "rate-limit", rate, "requests per second allowed per client IP; 0 turns the limit off (env DCATLAS_RATE_LIMIT)")
+	fl.IntVar(&cfg.rateBurst, "rate-burst", burst, "requests a client may burst above --rate-limit (env DCATLAS_RATE_BURST)")
 	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
 	if err := fl.Parse(args); err != nil {
 		return cfg, errUsage
 	}
 	if fl.NArg() > 0 {
 		return cfg, fmt.Errorf("serve: unexpected argument %q", fl.Arg(0))
+	}
+	if cfg.rateLimit < 0 || cfg.rateBurst < 1 {
+		return cfg, fmt.Errorf("--rate-limit must be at least 0 and --rate-burst at least 1")
 	}
 	if cfg.cacheBytes < 1 {
 		return cfg, fmt.Errorf("--cache-mb must be at least 1")
@@ -91,6 +106,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
 	}
 	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
+		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst,
 		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
