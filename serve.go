@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strconv"
 	"time"
@@ -25,6 +26,7 @@ type serveConfig struct {
 	logLevel   string
 	shutdown   time.Duration
 	rateLimit  float64
+	debugAddr  string
 	rateBurst  int
 	// basemapURL and basemapAttribution configure an external base map for the web viewer.
 	basemapURL         string
@@ -64,6 +66,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	fl.Float64Var(&cfg.rateLimit, "rate-limit", rate, "requests per second allowed per client IP; 0 turns the limit off (env DCATLAS_RATE_LIMIT)")
 	fl.IntVar(&cfg.rateBurst, "rate-burst", burst, "requests a client may burst above --rate-limit (env DCATLAS_RATE_BURST)")
+	fl.StringVar(&cfg.debugAddr, "debug-addr", envOr("DCATLAS_DEBUG_ADDR", ""), "address for pprof profiles (/debug/pprof/), e.g. 127.0.0.1:6060; off when empty (env DCATLAS_DEBUG_ADDR)")
 	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
 	if err := fl.Parse(args); err != nil {
 		return cfg, errUsage
@@ -95,7 +98,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logCtx, stopLog := context.WithCancel(context.Background())
+	logs := newLogBuffer(logCtx, stderr, 250*time.Millisecond)
+	defer func() { stopLog(); logs.Flush() }()
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	start := time.Now()
 	atlas, err := loadAtlas()
 	if err != nil {
@@ -123,6 +129,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "sites", len(ds.Sites), "dataset", ds.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "dcatlas serving %d sites on http://%s\n", len(ds.Sites), ln.Addr())
+	if cfg.debugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.debugAddr)
+		if err != nil {
+			return fmt.Errorf("--debug-addr: %w", err)
+		}
+		debug := &http.Server{Handler: debugMux(), ReadHeaderTimeout: 5 * time.Second}
+		go debug.Serve(dln)
+		defer debug.Close()
+		log.Info("profiling", "addr", dln.Addr().String())
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -142,4 +158,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// debugMux serves the pprof profiles, for --debug-addr only: never on the public listener.
+func debugMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

@@ -6,6 +6,8 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
+	"strconv"
 	"sync"
 )
 
@@ -14,9 +16,36 @@ type response struct {
 	contentType  string
 	disposition  string // Content-Disposition, empty when none
 	cacheControl string
+	csp          string // Content-Security-Policy, empty for the server's default
 	etag         string
 	body         []byte
 	gzipped      []byte // body compressed, nil when compression does not pay
+
+	// Headers prepared once by prepare, with canonical keys: meta for every answer (304 included),
+	// plain and zipped for the body as sent.
+	once                sync.Once
+	meta, plain, zipped http.Header
+}
+
+// prepare builds the response's headers once; the fields above must not change afterwards.
+func (r *response) prepare() {
+	r.once.Do(func() {
+		cc := r.cacheControl
+		if cc == "" {
+			cc = "public, max-age=300, stale-while-revalidate=3600"
+		}
+		r.meta = http.Header{"Etag": {r.etag}, "Cache-Control": {cc}}
+		if r.disposition != "" {
+			r.meta["Content-Disposition"] = []string{r.disposition}
+		}
+		if r.csp != "" {
+			r.meta["Content-Security-Policy"] = []string{r.csp}
+		}
+		r.plain = http.Header{"Content-Type": {r.contentType}, "Content-Length": {strconv.Itoa(len(r.body))}}
+		if r.gzipped != nil {
+			r.zipped = http.Header{"Content-Type": {r.contentType}, "Content-Length": {strconv.Itoa(len(r.gzipped))}, "Content-Encoding": {"gzip"}}
+		}
+	})
 }
 
 // size is roughly how many bytes the response holds.
@@ -71,6 +100,19 @@ func (c *cache) get(key string) (*response, bool) {
 	el, ok := c.items[key]
 	if !ok {
 		c.misses++
+		return nil, false
+	}
+	c.hits++
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheItem).r, true
+}
+
+// peek is get for a lookup that may well miss (a request's raw key): it counts hits, not misses.
+func (c *cache) peek(key string) (*response, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
 		return nil, false
 	}
 	c.hits++

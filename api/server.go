@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -54,8 +55,11 @@ type Server struct {
 	echo    *echo.Echo
 	ready   atomic.Bool
 	metrics *metrics
-	limiter *limiter // nil when rate limiting is off
-	started time.Time
+	// common are the headers of every response, with canonical keys, built once; never modified.
+	common    []headerValue
+	frameDeny []string
+	limiter   *limiter // nil when rate limiting is off
+	started   time.Time
 }
 
 // New returns a Server for the dataset, ready to serve.
@@ -75,11 +79,21 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	s.metrics = newMetrics(s)
+	s.common = []headerValue{
+		{"Access-Control-Allow-Origin", []string{"*"}},
+		{"Access-Control-Expose-Headers", []string{"ETag, Content-Disposition, Link"}},
+		{"X-Content-Type-Options", []string{"nosniff"}},
+		{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+		// Data responses load nothing; the viewer's pages and SVG images set their own policy.
+		{"Content-Security-Policy", []string{"default-src 'none'; frame-ancestors 'none'"}},
+	}
+	s.frameDeny = []string{"DENY"}
 	e.Use(s.countRequests, s.logRequests, s.recoverPanics, s.commonHeaders)
 	if opts.RateLimit > 0 {
 		s.limiter = newLimiter(opts.RateLimit, opts.RateBurst)
 		e.Use(s.limitRate)
 	}
+	e.Use(s.fromCache)
 	s.echo = e
 	s.registerMetricsRoutes()
 	s.registerOpsRoutes()
@@ -149,14 +163,11 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Access-Control-Expose-Headers", "ETag, Content-Disposition, Link")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		// Data responses load nothing; the viewer's pages set their own policy.
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		for _, kv := range s.common {
+			h[kv.key] = kv.value
+		}
 		if !strings.HasPrefix(c.Request().URL.Path, "/embed") {
-			h.Set("X-Frame-Options", "DENY")
+			h["X-Frame-Options"] = s.frameDeny
 		}
 		req := c.Request()
 		if req.Method == http.MethodOptions {
@@ -175,7 +186,7 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 // send answers with the response cached under key, building it with build on a miss. It sets the
 // ETag and Cache-Control, answers 304 to a matching If-None-Match, and sends gzip to clients that
-// accept it.
+// accept it. The response is also kept under the request as it came (see fromCache).
 func (s *Server) send(c echo.Context, key string, build func() (*response, error)) error {
 	r, ok := s.cache.get(key)
 	if !ok {
@@ -187,39 +198,80 @@ func (s *Server) send(c echo.Context, key string, build func() (*response, error
 		s.observeBuild(c, time.Since(start))
 		s.cache.put(key, r)
 	}
+	if raw := s.rawKey(c); raw != "" {
+		s.cache.put(raw, r)
+	}
 	return s.write(c, r)
 }
 
-// write sends an encoded response, honouring If-None-Match and Accept-Encoding.
+// rawKey keys a response by the request as it came: the day (queries default to today), the host
+// (links use it unless a base URL is set) and the path with its query. It is empty for requests whose
+// answer depends on more, such as / (the viewer or JSON, by Accept).
+func (s *Server) rawKey(c echo.Context) string {
+	req := c.Request()
+	if req.URL.Path == "/" || (req.Method != http.MethodGet && req.Method != http.MethodHead) {
+		return ""
+	}
+	host := ""
+	if s.opts.BaseURL == "" {
+		host = c.Scheme() + "://" + req.Host
+	}
+	return "raw\x00" + strconv.Itoa(int(s.today())) + "\x00" + host + "\x00" + req.URL.RequestURI()
+}
+
+// fromCache answers a request seen before from the cache, with no parsing, computing or encoding:
+// every cached answer is a pure function of the dataset and the raw key.
+func (s *Server) fromCache(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if raw := s.rawKey(c); raw != "" {
+			if r, ok := s.cache.peek(raw); ok {
+				return s.write(c, r)
+			}
+		}
+		return next(c)
+	}
+}
+
+// write sends an encoded response, honouring If-None-Match and Accept-Encoding. Its headers were
+// prepared when it was cached, so a hit neither formats nor canonicalizes any.
 func (s *Server) write(c echo.Context, r *response) error {
 	h := c.Response().Header()
-	h.Set("ETag", r.etag)
-	cc := r.cacheControl
-	if cc == "" {
-		cc = "public, max-age=300, stale-while-revalidate=3600"
+	r.prepare()
+	for k, v := range r.meta {
+		h[k] = v
 	}
-	h.Set(echo.HeaderCacheControl, cc)
-	h.Add(echo.HeaderVary, "Accept-Encoding") // Add: a handler may have set Vary: Accept
-	if r.disposition != "" {
-		h.Set(echo.HeaderContentDisposition, r.disposition)
+	if vary := h["Vary"]; len(vary) > 0 { // a handler may have set Vary: Accept
+		h["Vary"] = append(vary[:len(vary):len(vary)], "Accept-Encoding")
+	} else {
+		h["Vary"] = varyEncoding
 	}
-	if etagMatches(c.Request().Header.Get("If-None-Match"), r.etag) {
+	req := c.Request()
+	if inm := req.Header["If-None-Match"]; len(inm) > 0 && etagMatches(strings.Join(inm, ","), r.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := r.body
-	if r.gzipped != nil && acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
-		body = r.gzipped
-		h.Set(echo.HeaderContentEncoding, "gzip")
+	body, entity := r.body, r.plain
+	if r.gzipped != nil && acceptsGzip(strings.Join(req.Header["Accept-Encoding"], ",")) {
+		body, entity = r.gzipped, r.zipped
 	}
-	h.Set(echo.HeaderContentType, r.contentType)
-	h.Set(echo.HeaderContentLength, fmt.Sprint(len(body)))
+	for k, v := range entity {
+		h[k] = v
+	}
 	c.Response().WriteHeader(http.StatusOK)
-	if c.Request().Method == http.MethodHead {
+	if req.Method == http.MethodHead {
 		return nil
 	}
 	_, err := c.Response().Write(body)
 	return err
 }
+
+// headerValue is a header with a canonical key and a value shared by every response.
+type headerValue struct {
+	key   string
+	value []string
+}
+
+// varyEncoding is the Vary of every cached response; never modified.
+var varyEncoding = []string{"Accept-Encoding"}
 
 // etagMatches reports whether an If-None-Match header value matches etag (weak comparison, RFC 9110).
 func etagMatches(header, etag string) bool {

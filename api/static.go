@@ -134,9 +134,6 @@ func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{
 	if err != nil {
 		return err
 	}
-	if im.format == render.SVG {
-		c.Response().Header().Set("Content-Security-Policy", svgPolicy)
-	}
 	key := "/static/" + im.name() + "?" + r.key()
 	return s.send(c, key, func() (*response, error) {
 		select {
@@ -156,6 +153,9 @@ func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{
 			resp = newResponse(s.ds.Version, key, im.mediaType(), body)
 		}
 		resp.cacheControl = r.sq.cacheControl()
+		if im.format == render.SVG {
+			resp.csp = svgPolicy
+		}
 		if r.download {
 			resp.disposition = fmt.Sprintf(`attachment; filename="%s"`, s.staticFileName(r))
 		}

@@ -98,7 +98,6 @@ func (s *Server) handleEmbed(c echo.Context) error { return s.servePage(c, true)
 
 // servePage sends the viewer page, full or for embedding, with its content security policy.
 func (s *Server) servePage(c echo.Context, embed bool) error {
-	c.Response().Header().Set("Content-Security-Policy", s.contentSecurityPolicy(embed))
 	key := fmt.Sprintf("web:page?embed=%t&assets=%s", embed, assetVersion())
 	return s.send(c, key, func() (*response, error) {
 		var buf bytes.Buffer
@@ -107,6 +106,7 @@ func (s *Server) servePage(c echo.Context, embed bool) error {
 		}
 		r := newResponse(s.ds.Version, key, mediaHTML, buf.Bytes())
 		r.cacheControl = pageCacheControl
+		r.csp = s.contentSecurityPolicy(embed)
 		return r, nil
 	})
 }

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// benchmarkHit measures answering a cached request through the whole handler stack.
+func benchmarkHit(b *testing.B, target string) {
+	s := newTestServer(b, Options{})
+	if rec := get(b, s, target); rec.Code != http.StatusOK {
+		b.Fatalf("%s: %d", target, rec.Code)
+	}
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		w := &discardWriter{header: http.Header{}}
+		for pb.Next() {
+			clear(w.header)
+			w.code = 0
+			s.ServeHTTP(w, req)
+			if w.code != http.StatusOK {
+				b.Fatalf("%d", w.code)
+			}
+		}
+	})
+}
+
+// discardWriter is a ResponseWriter that keeps the status and drops the body, so that benchmarks
+// measure the server rather than a recorder copying bytes.
+type discardWriter struct {
+	header http.Header
+	code   int
+}
+
+func (w *discardWriter) Header() http.Header  { return w.header }
+func (w *discardWriter) WriteHeader(code int) { w.code = code }
+func (w *discardWriter) Write(p []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return len(p), nil
+}
+
+func BenchmarkHitItemsAll(b *testing.B) { benchmarkHit(b, "/collections/sites/items?limit=1000") }
+func BenchmarkHitItemsAt(b *testing.B) {
+	benchmarkHit(b, "/collections/sites/items?at=2018-09-01&status=active")
+}
+func BenchmarkHitTimeline(b *testing.B) { benchmarkHit(b, "/timeline") }
+func BenchmarkHitSiteTile(b *testing.B) { benchmarkHit(b, "/tiles/sites/2/3/1.mvt") }
+
+// BenchmarkMissItemsAt measures computing and encoding an items answer, as on a cache miss.
+func BenchmarkMissItemsAt(b *testing.B) {
+	s := newTestServer(b, Options{})
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s.cache = newCache(DefaultCacheBytes)
+		if rec := get(b, s, "/collections/sites/items?at=2018-09-01&status=active"); rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
+}

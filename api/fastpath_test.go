@@ -1,0 +1,67 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestFastPathKeepsAnswersRight checks that answering repeated requests from the raw-request cache
+// gives exactly what the handlers give: per host, per day, per Accept at /, with every header.
+func TestFastPathKeepsAnswersRight(t *testing.T) {
+	now := testNow
+	s := newTestServer(t, Options{Now: func() time.Time { return now }})
+
+	first := get(t, s, "/collections/sites/items?limit=1")
+	again := get(t, s, "/collections/sites/items?limit=1")
+	if first.Body.String() != again.Body.String() || first.Header().Get("ETag") != again.Header().Get("ETag") {
+		t.Error("a repeated request got another answer")
+	}
+	hits, _, _, _ := s.cache.stats()
+	if hits == 0 {
+		t.Error("the repeated request was not a cache hit")
+	}
+
+	// Links follow the Host when no base URL is set.
+	req := httptest.NewRequest(http.MethodGet, "http://other.example/collections/sites/items?limit=1", nil)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	other := rec.Body.String()
+	if !strings.Contains(other, "http://other.example/collections") || strings.Contains(other, "http://example.com/") {
+		t.Errorf("links for another host: %.300s", other)
+	}
+
+	// The default date is today: a new day gives a new answer.
+	var before, after collectionJSON
+	decode(t, get(t, s, "/collections/sites/items?q=paris"), &before)
+	now = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	decode(t, get(t, s, "/collections/sites/items?q=paris"), &after)
+	if before.Features[0].Properties["at"] != "2026-11-23" || after.Features[0].Properties["at"] != "2027-01-01" {
+		t.Errorf("at before %v, after %v", before.Features[0].Properties["at"], after.Features[0].Properties["at"])
+	}
+	now = testNow
+
+	// / answers by Accept, whatever came first.
+	for i := 0; i < 2; i++ {
+		if ct := get(t, s, "/", "Accept", "text/html").Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+			t.Errorf("HTML asked, got %s", ct)
+		}
+		if ct := get(t, s, "/", "Accept", "application/json").Header().Get("Content-Type"); ct != mediaJSON {
+			t.Errorf("JSON asked, got %s", ct)
+		}
+	}
+
+	// Headers that belong to the answer survive a hit.
+	for i := 0; i < 2; i++ {
+		rec := get(t, s, "/embed")
+		if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors *") {
+			t.Errorf("request %d to /embed: CSP %q", i, csp)
+		}
+		dl := get(t, s, "/collections/sites/items?download=1&at=2018-09-01")
+		if dl.Header().Get("Content-Disposition") == "" {
+			t.Errorf("request %d: download lost its Content-Disposition", i)
+		}
+	}
+}
