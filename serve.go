@@ -129,6 +129,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "sites", len(ds.Sites), "dataset", ds.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "dcatlas serving %d sites on http://%s\n", len(ds.Sites), ln.Addr())
+	logs.Flush() // the start-up lines now; request lines are batched
 	if cfg.debugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.debugAddr)
 		if err != nil {
