@@ -1,33 +1,15 @@
+//go:build unix
+
 package main
 
 import (
-	"bytes"
 	"context"
-	"sync"
 	"testing"
 	"time"
 )
 
-// lockedBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 func TestLogBufferBuffersUntilFlush(t *testing.T) {
-	var out lockedBuffer
+	var out syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b := newLogBuffer(ctx, &out, time.Hour)
@@ -41,7 +23,7 @@ func TestLogBufferBuffersUntilFlush(t *testing.T) {
 }
 
 func TestLogBufferFlushesPeriodically(t *testing.T) {
-	var out lockedBuffer
+	var out syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b := newLogBuffer(ctx, &out, 10*time.Millisecond)

@@ -70,17 +70,7 @@ func loadData(dir string, atlas *basemap.Atlas) (*geo.Dataset, error) {
 }
 
 // loadAtlas decodes the built-in Natural Earth base map.
-func loadAtlas() (*basemap.Atlas, error) {
-	var topo [3][]byte
-	for i, scale := range []string{"110m", "50m", "10m"} {
-		b, err := data.NaturalEarth(scale)
-		if err != nil {
-			return nil, err
-		}
-		topo[i] = b
-	}
-	return basemap.New(topo[0], topo[1], topo[2])
-}
+func loadAtlas() (*basemap.Atlas, error) { return data.Atlas() }
 
 func validate(args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("validate", flag.ContinueOnError)

@@ -15,21 +15,10 @@ import (
 	"testing"
 
 	"dcatlas/data"
-	"dcatlas/geo/basemap"
 )
 
 // staticAtlas is the built-in base map, decoded once for the static image tests.
-var staticAtlas = sync.OnceValues(func() (*basemap.Atlas, error) {
-	var topo [3][]byte
-	for i, scale := range []string{"110m", "50m", "10m"} {
-		b, err := data.NaturalEarth(scale)
-		if err != nil {
-			return nil, err
-		}
-		topo[i] = b
-	}
-	return basemap.New(topo[0], topo[1], topo[2])
-})
+var staticAtlas = sync.OnceValues(data.Atlas)
 
 // staticServer is a test server with the base map.
 func staticServer(t testing.TB) *Server {

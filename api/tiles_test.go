@@ -28,15 +28,7 @@ import (
 // loadAtlas decodes the built-in Natural Earth base map (about 0.1 s).
 func loadAtlas(t testing.TB) *basemap.Atlas {
 	t.Helper()
-	var topo [3][]byte
-	for i, scale := range []string{"110m", "50m", "10m"} {
-		b, err := data.NaturalEarth(scale)
-		if err != nil {
-			t.Fatal(err)
-		}
-		topo[i] = b
-	}
-	a, err := basemap.New(topo[0], topo[1], topo[2])
+	a, err := data.Atlas()
 	if err != nil {
 		t.Fatal(err)
 	}
