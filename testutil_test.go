@@ -16,8 +16,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -78,10 +81,12 @@ type binServer struct {
 var servingLine = regexp.MustCompile(`(?m)^dcatlas serving \d+ sites on (http://\S+)\n`)
 
 // startServer runs the binary built from this directory with --addr 127.0.0.1:0 and args, in the
-// test's environment. See startBinary.
+// test's environment without its DCATLAS_* variables, so that a developer's settings (a data
+// directory, a rate limit) do not change what the tests see. See startBinary.
 func startServer(tb testing.TB, args ...string) *binServer {
 	tb.Helper()
-	return startBinary(tb, buildBinary(tb), "", nil, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "DCATLAS_") })
+	return startBinary(tb, buildBinary(tb), "", env, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 }
 
 // startBinary runs bin with args in directory dir (the test's own when empty) and environment env
@@ -217,6 +222,30 @@ func (s *binServer) requests() []loggedRequest {
 		}
 	}
 	return out
+}
+
+// barriers counts the barrier requests of requestsSince, to tell them apart.
+var barriers atomic.Int64
+
+// requestsSince returns the requests logged after the first mark ones (a length of requests()),
+// once every request answered before the call is in the log: the server writes its request log in
+// batches, so it sends a request of its own and waits, at most a minute, until that one is logged.
+func (s *binServer) requestsSince(tb testing.TB, mark int) []loggedRequest {
+	tb.Helper()
+	q := "q=barrier-" + strconv.FormatInt(barriers.Add(1), 10)
+	get(tb, s.URL+"/collections/sites/items?limit=1&"+q)
+	for deadline := time.Now().Add(time.Minute); ; {
+		reqs := s.requests()
+		for i := len(reqs) - 1; i >= mark; i-- {
+			if strings.HasSuffix(reqs[i].Query, q) {
+				return slices.Delete(reqs[mark:], i-mark, i-mark+1)
+			}
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("the request log has no line for the barrier request (%s) after a minute", q)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func (s *binServer) logTail(n int) string {
