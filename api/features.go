@@ -21,6 +21,7 @@ func (s *Server) registerFeatureRoutes() {
 	s.get("/collections", s.handleCollections)
 	s.get("/collections/:collection", s.handleCollection)
 	s.get("/collections/:collection/queryables", s.handleQueryables)
+	s.get("/collections/:collection/schema", s.handleSchema)
 	s.get("/collections/:collection/items", s.handleItems)
 	s.get("/collections/:collection/items/:id", s.handleItem)
 }
@@ -117,6 +118,11 @@ func (s *Server) collectionDoc(base string) object {
 			{Href: items, Rel: relItems, Type: mediaGeoJSON, Title: "Sites as GeoJSON"},
 			{Href: items + "?f=csv", Rel: relItems, Type: mediaCSV, Title: "Sites as CSV"},
 			{Href: base + "/collections/" + collectionID + "/queryables", Rel: relQueryables, Type: mediaSchemaJSON, Title: "Queryable properties"},
+			// The JSON Schema of a feature, under both spellings of describedby: GDAL 3.6 follows only
+			// "describedBy", and without a schema it guesses field types from the first page (and
+			// drops EDTF dates that do not fit a guessed Date).
+			{Href: base + "/collections/" + collectionID + "/schema", Rel: "describedby", Type: mediaSchemaJSON, Title: "Schema of the features"},
+			{Href: base + "/collections/" + collectionID + "/schema", Rel: "describedBy", Type: mediaSchemaJSON, Title: "Schema of the features"},
 		}},
 	}
 }
@@ -185,6 +191,61 @@ func (s *Server) handleQueryables(c echo.Context) error {
 				{"status", object{{"title", "Status at the date"}, {"type", "string"}, {"enum", geo.Statuses()}}},
 			}},
 			{"additionalProperties", false},
+		}, nil
+	})
+}
+
+// propertySchema is the JSON Schema of each feature property, by name.
+func propertySchema(name string) object {
+	str := func(title string) object { return object{{"title", title}, {"type", "string"}} }
+	edtf := func(title string) object {
+		return object{{"title", title + " (EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, ~ ? % qualifiers, or a range A/B)"}, {"type", "string"}}
+	}
+	switch name {
+	case "zones":
+		return object{{"title", "Availability zones (a sourced count; null when unknown)"}, {"type", "integer"}}
+	case "at":
+		return object{{"title", "The date the status is for"}, {"type", "string"}, {"format", "date"}}
+	case "status", "pending_status":
+		return object{{"title", "Status (" + name + ")"}, {"type", "string"}, {"enum", geo.Statuses()}}
+	case "status_date":
+		return edtf("Date of the event that set the status")
+	case "pending_date":
+		return edtf("Date window of the pending event")
+	case "announced", "opened", "closing", "closed":
+		return edtf("First " + name + " event")
+	case "events":
+		return object{{"title", "Every event with its date, status, note and sources"}, {"type", "array"}, {"items", object{{"type", "object"}}}}
+	}
+	return str(name)
+}
+
+// handleSchema serves GET /collections/sites/schema: the JSON Schema of a site feature.
+func (s *Server) handleSchema(c echo.Context) error {
+	if err := checkCollection(c); err != nil {
+		return err
+	}
+	if err := onlyJSON(c.QueryParams()); err != nil {
+		return err
+	}
+	base := s.baseURL(c)
+	return s.sendJSON(c, base, mediaSchemaJSON, func() (any, error) {
+		props := object{}
+		for _, name := range propertyNames() {
+			props = append(props, member{name, propertySchema(name)})
+		}
+		return object{
+			{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+			{"$id", base + "/collections/" + collectionID + "/schema"},
+			{"title", "A data-center site (GeoJSON Feature)"},
+			{"type", "object"},
+			{"required", []string{"type", "id", "geometry", "properties"}},
+			{"properties", object{
+				{"type", object{{"type", "string"}, {"enum", []string{"Feature"}}}},
+				{"id", object{{"title", "Site id"}, {"type", "string"}}},
+				{"geometry", object{{"$ref", "https://geojson.org/schema/Point.json"}}},
+				{"properties", object{{"type", "object"}, {"properties", props}}},
+			}},
 		}, nil
 	})
 }

@@ -150,6 +150,35 @@ func TestCollection(t *testing.T) {
 	if _, ok := linkByRel(doc.Links, relItems); !ok {
 		t.Error("no items link")
 	}
+	for _, rel := range []string{"describedby", "describedBy"} {
+		if l, ok := linkByRel(doc.Links, rel); !ok || !strings.HasSuffix(l.Href, "/collections/sites/schema") {
+			t.Errorf("no %s link to the schema", rel)
+		}
+	}
+	var feature struct {
+		Properties struct {
+			Properties struct {
+				Properties map[string]struct {
+					Type   string
+					Format string
+				}
+			}
+		}
+	}
+	rec := get(t, s, "/collections/sites/schema")
+	decode(t, rec, &feature)
+	schema := feature.Properties.Properties
+	if rec.Header().Get("Content-Type") != mediaSchemaJSON {
+		t.Errorf("schema Content-Type %q", rec.Header().Get("Content-Type"))
+	}
+	for _, name := range propertyNames() {
+		if schema.Properties[name].Type == "" {
+			t.Errorf("schema has no type for %s", name)
+		}
+	}
+	if p := schema.Properties["closing"]; p.Type != "string" || p.Format != "" {
+		t.Errorf("closing is %+v: EDTF must stay a plain string", p)
+	}
 	var all struct{ Collections []struct{ ID string } }
 	decode(t, get(t, s, "/collections"), &all)
 	if len(all.Collections) != 1 || all.Collections[0].ID != "sites" {
@@ -158,7 +187,7 @@ func TestCollection(t *testing.T) {
 	var q struct {
 		Properties map[string]any
 	}
-	rec := get(t, s, "/collections/sites/queryables")
+	rec = get(t, s, "/collections/sites/queryables")
 	decode(t, rec, &q)
 	if rec.Header().Get("Content-Type") != mediaSchemaJSON || q.Properties["status"] == nil || q.Properties["country"] == nil {
 		t.Errorf("queryables %s %v", rec.Header().Get("Content-Type"), q)

@@ -85,6 +85,7 @@ func (s *Server) openAPI(base string) object {
 		{"/collections", s.operation("Feature collections", []string{paramF}, nil, okResponse("The collections", mediaJSON))},
 		{"/collections/{collection}", s.operation("A feature collection", []string{paramF}, []object{collection}, okResponse("The collection", mediaJSON))},
 		{"/collections/{collection}/queryables", s.operation("Queryable properties", []string{paramF}, []object{collection}, okResponse("A JSON Schema", mediaSchemaJSON))},
+		{"/collections/{collection}/schema", s.operation("Schema of the features: every property and its type", []string{paramF}, []object{collection}, okResponse("A JSON Schema", mediaSchemaJSON))},
 		{"/collections/{collection}/items", s.operation("Sites with their status at a date", itemsParams(), []object{collection}, okResponse("A GeoJSON FeatureCollection, or CSV", mediaGeoJSON, mediaCSV))},
 		{"/collections/{collection}/items/{featureId}", s.operation("One site with its full history", []string{paramAt, paramF, paramProperties, paramSkipGeometry}, []object{collection, pathParam("featureId", "The site id, e.g. alibaba-cn-hangzhou.", strPattern("^[a-z0-9]+(-[a-z0-9]+)*$"))}, okResponse("A GeoJSON Feature", mediaGeoJSON))},
 		{"/timeline", s.operation("Counts of sites per status over time", timelineParams(), nil, okResponse("Counts at every change and per year", mediaJSON))},
