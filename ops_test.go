@@ -143,7 +143,9 @@ func TestSoak(t *testing.T) {
 		}
 		seconds = n
 	}
-	s := startServer(t)
+	// A small cache fills within seconds, so that the second half runs at its steady state: flat
+	// memory then means nothing grows beyond the bounded cache.
+	s := startServer(t, "--cache-mb", "16")
 	pid := s.cmd.Process.Pid
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(seconds)*time.Second)
 	defer cancel()
@@ -169,6 +171,8 @@ sampling:
 	if res.bad.Load() > 0 || res.errs.Load() > 0 {
 		t.Errorf("failed answers, first ones: %s", strings.Join(res.firstBad, "; "))
 	}
+	metrics := string(get(t, s.URL+"/metrics"))
+	t.Logf("at the end: %s", strings.Join(regexp.MustCompile(`(?m)^(dcatlas_cache_(bytes|entries|max_bytes)|go_memstats_heap_inuse_bytes|go_memstats_next_gc_bytes) \S+$`).FindAllString(metrics, -1), ", "))
 	if total < int64(seconds)*100 {
 		t.Errorf("only %d requests: the load did not saturate anything", total)
 	}

@@ -21,10 +21,10 @@ type response struct {
 	body         []byte
 	gzipped      []byte // body compressed, nil when compression does not pay
 
-	// Headers prepared once by prepare, with canonical keys: meta for every answer (304 included),
-	// plain and zipped for the body as sent.
-	once                sync.Once
-	meta, plain, zipped http.Header
+	// Header values prepared once by prepare, shared by every answer and never modified.
+	once                                 sync.Once
+	etagV, ccV, dispV, cspV, typeV       []string
+	plainLenV, zippedLenV, gzipEncodingV []string
 }
 
 // prepare builds the response's headers once; the fields above must not change afterwards.
@@ -34,22 +34,48 @@ func (r *response) prepare() {
 		if cc == "" {
 			cc = "public, max-age=300, stale-while-revalidate=3600"
 		}
-		r.meta = http.Header{"Etag": {r.etag}, "Cache-Control": {cc}}
+		r.etagV, r.ccV, r.typeV = []string{r.etag}, []string{cc}, []string{r.contentType}
 		if r.disposition != "" {
-			r.meta["Content-Disposition"] = []string{r.disposition}
+			r.dispV = []string{r.disposition}
 		}
 		if r.csp != "" {
-			r.meta["Content-Security-Policy"] = []string{r.csp}
+			r.cspV = []string{r.csp}
 		}
-		r.plain = http.Header{"Content-Type": {r.contentType}, "Content-Length": {strconv.Itoa(len(r.body))}}
+		r.plainLenV = []string{strconv.Itoa(len(r.body))}
 		if r.gzipped != nil {
-			r.zipped = http.Header{"Content-Type": {r.contentType}, "Content-Length": {strconv.Itoa(len(r.gzipped))}, "Content-Encoding": {"gzip"}}
+			r.zippedLenV, r.gzipEncodingV = []string{strconv.Itoa(len(r.gzipped))}, []string{"gzip"}
 		}
 	})
 }
 
+// setMeta sets the headers of every answer, 304 included.
+func (r *response) setMeta(h http.Header) {
+	r.prepare()
+	h["Etag"], h["Cache-Control"] = r.etagV, r.ccV
+	if r.dispV != nil {
+		h["Content-Disposition"] = r.dispV
+	}
+	if r.cspV != nil {
+		h["Content-Security-Policy"] = r.cspV
+	}
+}
+
+// setEntity sets the headers of the body as sent, compressed or not.
+func (r *response) setEntity(h http.Header, zipped bool) {
+	h["Content-Type"] = r.typeV
+	if zipped {
+		h["Content-Length"], h["Content-Encoding"] = r.zippedLenV, r.gzipEncodingV
+	} else {
+		h["Content-Length"] = r.plainLenV
+	}
+}
+
+// entryOverhead is roughly what a cache entry holds beside its bodies and key: the response with
+// its prepared header values, the list element and the map slot.
+const entryOverhead = 512
+
 // size is roughly how many bytes the response holds.
-func (r *response) size() int { return len(r.body) + len(r.gzipped) + 256 }
+func (r *response) size() int { return len(r.body) + len(r.gzipped) + entryOverhead }
 
 // minGzipSize is the body size below which compression is not worth it.
 const minGzipSize = 512
@@ -121,14 +147,14 @@ func (c *cache) peek(key string) (*response, bool) {
 }
 
 func (c *cache) put(key string, r *response) {
-	n := r.size()
+	n := r.size() + len(key)
 	if n > c.maxBytes {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		c.bytes -= el.Value.(*cacheItem).r.size()
+		c.bytes -= el.Value.(*cacheItem).r.size() + len(key)
 		el.Value.(*cacheItem).r = r
 		c.order.MoveToFront(el)
 	} else {
@@ -140,7 +166,7 @@ func (c *cache) put(key string, r *response) {
 		it := last.Value.(*cacheItem)
 		c.order.Remove(last)
 		delete(c.items, it.key)
-		c.bytes -= it.r.size()
+		c.bytes -= it.r.size() + len(it.key)
 	}
 }
 

@@ -236,10 +236,7 @@ func (s *Server) fromCache(next echo.HandlerFunc) echo.HandlerFunc {
 // prepared when it was cached, so a hit neither formats nor canonicalizes any.
 func (s *Server) write(c echo.Context, r *response) error {
 	h := c.Response().Header()
-	r.prepare()
-	for k, v := range r.meta {
-		h[k] = v
-	}
+	r.setMeta(h)
 	if vary := h["Vary"]; len(vary) > 0 { // a handler may have set Vary: Accept
 		h["Vary"] = append(vary[:len(vary):len(vary)], "Accept-Encoding")
 	} else {
@@ -249,13 +246,12 @@ func (s *Server) write(c echo.Context, r *response) error {
 	if inm := req.Header["If-None-Match"]; len(inm) > 0 && etagMatches(strings.Join(inm, ","), r.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body, entity := r.body, r.plain
-	if r.gzipped != nil && acceptsGzip(strings.Join(req.Header["Accept-Encoding"], ",")) {
-		body, entity = r.gzipped, r.zipped
+	zipped := r.gzipped != nil && acceptsGzip(strings.Join(req.Header["Accept-Encoding"], ","))
+	body := r.body
+	if zipped {
+		body = r.gzipped
 	}
-	for k, v := range entity {
-		h[k] = v
-	}
+	r.setEntity(h, zipped)
 	c.Response().WriteHeader(http.StatusOK)
 	if req.Method == http.MethodHead {
 		return nil

@@ -220,7 +220,7 @@ func TestPanicBecomesProblem(t *testing.T) {
 }
 
 func TestCacheEvicts(t *testing.T) {
-	c := newCache(3 * (100 + 256))
+	c := newCache(3 * (100 + entryOverhead + 1))
 	for i, k := range []string{"a", "b", "c", "d"} {
 		c.put(k, &response{body: make([]byte, 100), etag: string(rune('0' + i))})
 	}
@@ -231,7 +231,7 @@ func TestCacheEvicts(t *testing.T) {
 		t.Error("the newest entry is gone")
 	}
 	_, _, n, bytes := c.stats()
-	if n != 3 || bytes > 3*(100+256) {
+	if n != 3 || bytes > 3*(100+entryOverhead+1) {
 		t.Errorf("%d entries, %d bytes", n, bytes)
 	}
 	c.put("huge", &response{body: make([]byte, 10000)})
