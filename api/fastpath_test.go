@@ -3,9 +3,14 @@ package api
 import (
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
 // TestFastPathKeepsAnswersRight checks that answering repeated requests from the raw-request cache
@@ -63,5 +68,45 @@ func TestFastPathKeepsAnswersRight(t *testing.T) {
 		if dl.Header().Get("Content-Disposition") == "" {
 			t.Errorf("request %d: download lost its Content-Disposition", i)
 		}
+	}
+}
+
+// TestConcurrentMissesBuildOnce checks that simultaneous requests for one uncached answer build it once.
+func TestConcurrentMissesBuildOnce(t *testing.T) {
+	s := newTestServer(t, Options{})
+	var builds atomic.Int32
+	release := make(chan struct{})
+	s.get("/slow", func(c echo.Context) error {
+		return s.send(c, "slow", func() (*response, error) {
+			builds.Add(1)
+			<-release
+			return newResponse(s.ds.Version, "slow", mediaJSON, []byte("{}\n")), nil
+		})
+	})
+	var wg sync.WaitGroup
+	codes := make([]int, 8)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes[i] = get(t, s, "/slow").Code
+		}()
+	}
+	// Release the build only once every request has missed the cache.
+	for {
+		if _, misses, _, _ := s.cache.stats(); misses >= uint64(len(codes)) {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	for i, code := range codes {
+		if code != http.StatusOK {
+			t.Errorf("request %d: %d", i, code)
+		}
+	}
+	if n := builds.Load(); n != 1 {
+		t.Errorf("built %d times, want 1", n)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/singleflight"
 
 	"dcatlas/geo"
 	"dcatlas/geo/basemap"
@@ -55,6 +56,8 @@ type Server struct {
 	echo    *echo.Echo
 	ready   atomic.Bool
 	metrics *metrics
+	// building coalesces concurrent cache misses for the same key.
+	building singleflight.Group
 	// common are the headers of every response, with canonical keys, built once; never modified.
 	common    []headerValue
 	frameDeny []string
@@ -190,13 +193,24 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) send(c echo.Context, key string, build func() (*response, error)) error {
 	r, ok := s.cache.get(key)
 	if !ok {
-		start := time.Now()
-		var err error
-		if r, err = build(); err != nil {
+		// Concurrent misses for the same key wait for one build instead of each building.
+		v, err, _ := s.building.Do(key, func() (any, error) {
+			if r, ok := s.cache.peek(key); ok {
+				return r, nil // built by a call that ended after our miss
+			}
+			start := time.Now()
+			r, err := build()
+			if err != nil {
+				return nil, err
+			}
+			s.observeBuild(c, time.Since(start))
+			s.cache.put(key, r)
+			return r, nil
+		})
+		if err != nil {
 			return err
 		}
-		s.observeBuild(c, time.Since(start))
-		s.cache.put(key, r)
+		r = v.(*response)
 	}
 	if raw := s.rawKey(c); raw != "" {
 		s.cache.put(raw, r)
