@@ -74,21 +74,22 @@ func (r *response) setEntity(h http.Header, zipped bool) {
 // its prepared header values, the list element and the map slot.
 const entryOverhead = 512
 
+// newUncompressedResponse is newResponse for bodies that gzip cannot shrink, such as PNG.
+func newUncompressedResponse(contentType string, body []byte) *response {
+	h := sha256.Sum256(body)
+	return &response{contentType: contentType, etag: `"` + hex.EncodeToString(h[:12]) + `"`, body: body}
+}
+
 // size is roughly how many bytes the response holds.
 func (r *response) size() int { return len(r.body) + len(r.gzipped) + entryOverhead }
 
 // minGzipSize is the body size below which compression is not worth it.
 const minGzipSize = 512
 
-// newResponse encodes a response once: its ETag from the dataset version and the request key, and
-// its gzip form.
-func newResponse(version, key, contentType string, body []byte) *response {
-	h := sha256.Sum256([]byte(version + "\x00" + key))
-	r := &response{
-		contentType: contentType,
-		etag:        `"` + hex.EncodeToString(h[:12]) + `"`,
-		body:        body,
-	}
+// newResponse encodes a response once: its ETag, a hash of the body (so it changes exactly when the
+// bytes do, whatever changed them: data, code or base map), and its gzip form when that pays.
+func newResponse(contentType string, body []byte) *response {
+	r := newUncompressedResponse(contentType, body)
 	if len(body) >= minGzipSize {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)

@@ -80,7 +80,7 @@ func TestConcurrentMissesBuildOnce(t *testing.T) {
 		return s.send(c, "slow", func() (*response, error) {
 			builds.Add(1)
 			<-release
-			return newResponse(s.ds.Version, "slow", mediaJSON, []byte("{}\n")), nil
+			return newResponse(mediaJSON, []byte("{}\n")), nil
 		})
 	})
 	var wg sync.WaitGroup
@@ -108,5 +108,29 @@ func TestConcurrentMissesBuildOnce(t *testing.T) {
 	}
 	if n := builds.Load(); n != 1 {
 		t.Errorf("built %d times, want 1", n)
+	}
+}
+
+// TestMidnightKeepsTheDay checks that an answer built for one day is never kept under the next
+// day's key when the clock passes midnight during the request.
+func TestMidnightKeepsTheDay(t *testing.T) {
+	var calls atomic.Int32
+	before := time.Date(2026, 11, 23, 23, 59, 59, 0, time.UTC)
+	after := before.Add(2 * time.Second)
+	s := newTestServer(t, Options{Now: func() time.Time {
+		if calls.Add(1) <= 2 { // the request's own first reads of the clock
+			return before
+		}
+		return after
+	}})
+	calls.Store(0) // count from the first request on
+	var first, second collectionJSON
+	decode(t, get(t, s, "/collections/sites/items?q=paris"), &first)
+	decode(t, get(t, s, "/collections/sites/items?q=paris"), &second)
+	if got := first.Features[0].Properties["at"]; got != "2026-11-23" {
+		t.Fatalf("first answer at %v", got)
+	}
+	if got := second.Features[0].Properties["at"]; got != "2026-11-24" {
+		t.Errorf("after midnight the answer is still for %v", got)
 	}
 }

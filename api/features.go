@@ -42,7 +42,7 @@ func (s *Server) sendJSON(c echo.Context, key, contentType string, build func() 
 		if err != nil {
 			return nil, err
 		}
-		return newResponse(s.ds.Version, c.Path()+"?"+key, contentType, b), nil
+		return newResponse(contentType, b), nil
 	})
 }
 
@@ -265,7 +265,8 @@ func (s *Server) handleItems(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	key := base + "?" + sq.key()
+	// The links repeat the query as written, so it is part of the key beside its normal form.
+	key := base + "?" + sq.key() + "&query=" + c.QueryParams().Encode()
 	return s.send(c, c.Path()+"?"+key, func() (*response, error) {
 		ms := s.ds.Select(sq.at, sq.filter)
 		sortMatches(ms, sq.sortby)
@@ -277,7 +278,7 @@ func (s *Server) handleItems(c echo.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			r = newResponse(s.ds.Version, key, mediaCSV, b)
+			r = newResponse(mediaCSV, b)
 		} else {
 			features := make([]object, len(page))
 			for i, m := range page {
@@ -295,7 +296,7 @@ func (s *Server) handleItems(c echo.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			r = newResponse(s.ds.Version, key, mediaGeoJSON, b)
+			r = newResponse(mediaGeoJSON, b)
 		}
 		r.cacheControl = sq.cacheControl()
 		if sq.download {
@@ -392,7 +393,7 @@ func (s *Server) handleItem(c echo.Context) error {
 		} else {
 			// The site exists later: show it with no status rather than hide it.
 			doc = feature(geo.Match{Site: site, State: site.At(site.Events[len(site.Events)-1].Date.Latest())}, sq.at, sq.properties, sq.skipGeometry)
-			props := doc[3].value.(object)
+			props, _ := doc.get("properties").(object)
 			for i := range props {
 				switch props[i].name {
 				case "status", "status_date", "status_precision", "pending_status", "pending_date":
@@ -409,7 +410,7 @@ func (s *Server) handleItem(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		r := newResponse(s.ds.Version, key, mediaGeoJSON, b)
+		r := newResponse(mediaGeoJSON, b)
 		r.cacheControl = sq.cacheControl()
 		return r, nil
 	})

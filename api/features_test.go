@@ -424,6 +424,9 @@ func TestTimeline(t *testing.T) {
 		Years     []struct{ Year int }
 		Providers []struct{ Provider string }
 	}
+	if rec := get(t, s, "/timeline?f=json"); rec.Code != http.StatusOK {
+		t.Errorf("/timeline?f=json: %d", rec.Code)
+	}
 	decode(t, get(t, s, "/timeline?until=2020-12-31&country=CN&by=provider"), &doc)
 	want := s.ds.Timeline(geo.Filter{Countries: []string{"CN"}}, dayOf(t, "2020-12-31"))
 	if doc.Until != "2020-12-31" || len(doc.Changes) != len(want.Changes) || len(doc.Years) != len(want.Years) || len(doc.Providers) != 1 {
@@ -462,6 +465,7 @@ func TestBadInput(t *testing.T) {
 		{"limit negative", "/collections/sites/items?limit=-5", 400, "limit"},
 		{"limit text", "/collections/sites/items?limit=ten", 400, "limit"},
 		{"offset negative", "/collections/sites/items?offset=-1", 400, "offset"},
+		{"offset huge (overflow)", "/collections/sites/items?offset=9223372036854775807", 400, "offset"},
 		{"status unknown", "/collections/sites/items?status=open", 400, "status"},
 		{"status empty item", "/collections/sites/items?status=active,", 400, "status"},
 		{"country unknown", "/collections/sites/items?country=XX", 400, "country"},
@@ -487,6 +491,7 @@ func TestBadInput(t *testing.T) {
 		{"timeline with at", "/timeline?at=2020-01-01", 400, "at"},
 		{"timeline bad until", "/timeline?until=2020-13-01", 400, "until"},
 		{"timeline bad by", "/timeline?by=country", 400, "by"},
+		{"timeline until too far", "/timeline?until=9999-12-31", 400, "until"},
 		{"timeline unknown parameter", "/timeline?limit=3", 400, "limit"},
 		{"no such path", "/nowhere", 404, ""},
 	}

@@ -78,6 +78,15 @@ func routeLabel(c echo.Context) string {
 	return "unmatched"
 }
 
+// methodLabel bounds the method label: any method name would otherwise make a new series.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return m
+	}
+	return "other"
+}
+
 // countRequests records every request's route, status and duration.
 func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -87,7 +96,7 @@ func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		route := routeLabel(c)
-		s.metrics.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(c.Response().Status)).Inc()
+		s.metrics.requests.WithLabelValues(route, methodLabel(c.Request().Method), strconv.Itoa(c.Response().Status)).Inc()
 		s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 		return nil
 	}

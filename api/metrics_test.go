@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -81,5 +82,30 @@ func TestLimiterRefills(t *testing.T) {
 	l.allow("c", now.Add(2*time.Minute))
 	if _, kept := l.clients["b"]; kept {
 		t.Error("an idle client was not forgotten")
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.1:1234":             "192.0.2.1",
+		"[2001:db8:1:2:3:4:5:6]:443": "2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff::1]:80":  "2001:db8:1:2::/64",
+		"not an address":             "not an address",
+	} {
+		if got := clientKey(in); got != want {
+			t.Errorf("clientKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMethodLabelIsBounded(t *testing.T) {
+	s := newTestServer(t, Options{})
+	for i := 0; i < 20; i++ {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(fmt.Sprintf("M%04d", i), "/collections", nil))
+	}
+	body := get(t, s, "/metrics").Body.String()
+	if strings.Contains(body, `method="M0001"`) || !strings.Contains(body, `method="other"`) {
+		t.Error("unknown methods are not folded into one label")
 	}
 }

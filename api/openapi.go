@@ -119,7 +119,7 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 	base := s.baseURL(c)
 	return s.send(c, "/api.html?"+base, func() (*response, error) {
 		var b strings.Builder
-		b.WriteString("<!doctype html><html lang=en><meta charset=utf-8><title>dcatlas API</title><body><h1>dcatlas API</h1><p>Machine-readable definition: <a href=\"/api\">/api</a> (OpenAPI 3.0).</p>")
+		b.WriteString("<!doctype html><html lang=en><meta charset=utf-8><title>dcatlas API</title><body><h1>dcatlas API</h1><p>Machine-readable definition: <a href=\"" + html.EscapeString(base) + "/api\">/api</a> (OpenAPI 3.0).</p>")
 		paths, _ := s.openAPI(base).get("paths").(object)
 		for _, p := range paths {
 			pathDoc, _ := p.value.(object)
@@ -140,7 +140,7 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 			b.WriteString("</ul>")
 		}
 		b.WriteString("</body></html>\n")
-		r := newResponse(s.ds.Version, "/api.html?"+base, mediaHTML, []byte(b.String()))
+		r := newResponse(mediaHTML, []byte(b.String()))
 		return r, nil
 	})
 }

@@ -134,12 +134,15 @@ func parseLimit(v string) (int, error) {
 	return int(min(n, maxLimit)), nil
 }
 
-const acceptedOffset = "a whole number from 0"
+// maxOffset bounds offset, so that offset+limit cannot overflow.
+const maxOffset = 1_000_000_000
+
+const acceptedOffset = "a whole number from 0 to 1000000000"
 
 func parseOffset(v string) (int, error) {
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, badParam(paramOffset, acceptedOffset, "%q is not a whole number from 0", v)
+	if err != nil || n < 0 || n > maxOffset {
+		return 0, badParam(paramOffset, acceptedOffset, "%q is not a whole number from 0 to %d", v, maxOffset)
 	}
 	return n, nil
 }

@@ -21,6 +21,7 @@ type Problem struct {
 	Instance  string `json:"instance,omitempty"`
 }
 
+// Error describes the problem for logs.
 func (p *Problem) Error() string {
 	if p.Parameter != "" {
 		return fmt.Sprintf("%d %s: %s", p.Status, p.Parameter, p.Detail)

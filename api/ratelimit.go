@@ -26,7 +26,8 @@ type client struct {
 	seen time.Time
 }
 
-// maxClients bounds the limiter's memory: beyond it, idle clients are forgotten first.
+// maxClients bounds the limiter's memory. Clients idle for a minute are forgotten; while the table
+// is full of active ones, new clients are refused.
 const maxClients = 100_000
 
 func newLimiter(perSecond float64, burst int) *limiter {
@@ -37,7 +38,8 @@ func newLimiter(perSecond float64, burst int) *limiter {
 func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute || len(l.clients) >= maxClients {
+	// Sweep every minute, or every second while the table is full: never on every request.
+	if since := now.Sub(l.swept); since > time.Minute || (len(l.clients) >= maxClients && since > time.Second) {
 		for k, c := range l.clients {
 			if now.Sub(c.seen) > time.Minute {
 				delete(l.clients, k)
@@ -62,6 +64,20 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	return true, 0
 }
 
+// clientKey is the rate-limit key of a remote address: the IP, or for IPv6 its /64, which one
+// client usually holds whole.
+func clientKey(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || ip.To4() != nil {
+		return host
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
+
 // limitRate answers 429 with Retry-After to a client over its rate. Health and metrics are exempt.
 func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -69,11 +85,7 @@ func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 		case "/healthz", "/readyz", "/metrics":
 			return next(c)
 		}
-		host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
-		if err != nil {
-			host = c.Request().RemoteAddr
-		}
-		if ok, wait := s.limiter.allow(host, time.Now()); !ok {
+		if ok, wait := s.limiter.allow(clientKey(c.Request().RemoteAddr), time.Now()); !ok {
 			s.metrics.limited.Inc()
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			return problemf(http.StatusTooManyRequests, "too many requests from this client; retry after the Retry-After seconds")

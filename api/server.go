@@ -212,11 +212,14 @@ func (s *Server) send(c echo.Context, key string, build func() (*response, error
 		}
 		r = v.(*response)
 	}
-	if raw := s.rawKey(c); raw != "" {
+	if raw, _ := c.Get(rawKeyName).(string); raw != "" {
 		s.cache.put(raw, r)
 	}
 	return s.write(c, r)
 }
+
+// rawKeyName is where fromCache keeps a request's raw key for send.
+const rawKeyName = "dcatlas.rawKey"
 
 // rawKey keys a response by the request as it came: the day (queries default to today), the host
 // (links use it unless a base URL is set) and the path with its query. It is empty for requests whose
@@ -233,14 +236,16 @@ func (s *Server) rawKey(c echo.Context) string {
 	return "raw\x00" + strconv.Itoa(int(s.today())) + "\x00" + host + "\x00" + req.URL.RequestURI()
 }
 
-// fromCache answers a request seen before from the cache, with no parsing, computing or encoding:
-// every cached answer is a pure function of the dataset and the raw key.
+// fromCache answers a request seen before from the cache, with no parsing, computing or encoding.
+// The raw key is computed here, before the handler reads the clock: an answer built just after
+// midnight may land under the day before (whose key is no longer asked for), never the reverse.
 func (s *Server) fromCache(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if raw := s.rawKey(c); raw != "" {
 			if r, ok := s.cache.peek(raw); ok {
 				return s.write(c, r)
 			}
+			c.Set(rawKeyName, raw)
 		}
 		return next(c)
 	}
@@ -299,15 +304,19 @@ func etagMatches(header, etag string) bool {
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip (and does not give it q=0).
 func acceptsGzip(header string) bool {
+	star := false
 	for _, part := range strings.Split(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(name) != "*" {
-			continue
+		name = strings.TrimSpace(name)
+		allowed := !slices.Contains([]string{"q=0", "q=0.0", "q=0.00", "q=0.000"}, strings.ReplaceAll(params, " ", ""))
+		switch {
+		case strings.EqualFold(name, "gzip"):
+			return allowed // an explicit gzip entry wins over *
+		case name == "*":
+			star = allowed
 		}
-		params = strings.ReplaceAll(params, " ", "")
-		return !slices.Contains([]string{"q=0", "q=0.0", "q=0.00", "q=0.000"}, params)
 	}
-	return false
+	return star
 }
 
 func (s *Server) registerOpsRoutes() {

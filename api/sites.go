@@ -140,7 +140,7 @@ func (sq siteQuery) key() string {
 	f := sq.filter
 	var b strings.Builder
 	// Whether at was given changes the caching policy, so it is part of the key.
-	fmt.Fprintf(&b, "at=%s&given=%v&s=%v&p=%v&c=%v&q=%s", sq.at, sq.atGiven, f.Statuses, f.Providers, f.Countries, strings.ToLower(f.Query))
+	fmt.Fprintf(&b, "at=%s&given=%v&s=%v&p=%v&c=%v&q=%s", sq.at, sq.atGiven, f.Statuses, f.Providers, f.Countries, f.Query)
 	if f.Bound != nil {
 		fmt.Fprintf(&b, "&bbox=%v", *f.Bound)
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -122,6 +123,11 @@ func (s *Server) registerStaticRoutes() {
 	}
 }
 
+// slotWait bounds how long a build waits for a drawing slot. It does not follow the request: the
+// build is shared by every request for the same image (single flight), so one client leaving must
+// not fail the others.
+const slotWait = 20 * time.Second
+
 // staticSlots is how many images may be drawn at once: one per CPU, at most 2. The largest image a
 // request can ask for (2048×2048 CSS pixels at scale 2, zoom 6, labels) allocates about 200 MB and
 // takes about 1 s of CPU (BenchmarkStaticLargest), so drawing takes at most about 400 MB however
@@ -139,8 +145,8 @@ func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{
 		select {
 		case slots <- struct{}{}:
 			defer func() { <-slots }()
-		case <-c.Request().Context().Done():
-			return nil, problemf(http.StatusServiceUnavailable, "the request ended while waiting to draw the image")
+		case <-time.After(slotWait):
+			return nil, problemf(http.StatusServiceUnavailable, "no drawing slot became free within %s; try again", slotWait)
 		}
 		body, err := s.renderStatic(r)
 		if err != nil {
@@ -148,9 +154,9 @@ func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{
 		}
 		var resp *response
 		if im.format == render.PNG {
-			resp = newUncompressedResponse(s.ds.Version, key, im.mediaType(), body)
+			resp = newUncompressedResponse(im.mediaType(), body)
 		} else {
-			resp = newResponse(s.ds.Version, key, im.mediaType(), body)
+			resp = newResponse(im.mediaType(), body)
 		}
 		resp.cacheControl = r.sq.cacheControl()
 		if im.format == render.SVG {
@@ -256,7 +262,7 @@ func (s *Server) parseStatic(im staticImage, q url.Values) (staticRequest, error
 	}
 	r.sq = sq
 	if im.kind == kindTimeline && q.Has(paramUntil) {
-		if r.sq.at, err = parseDayParam(paramUntil, q.Get(paramUntil)); err != nil {
+		if r.sq.at, err = parseUntil(q.Get(paramUntil)); err != nil {
 			return r, err
 		}
 		r.sq.atGiven = true

@@ -195,7 +195,7 @@ func (s *Server) handleTile(c echo.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			resp = newResponse(s.ds.Version, r.path(), mediaMVT, b)
+			resp = newResponse(mediaMVT, b)
 		default:
 			scale := 1
 			if r.format == formatPNG2x {
@@ -205,7 +205,7 @@ func (s *Server) handleTile(c echo.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			resp = newUncompressedResponse(s.ds.Version, r.path(), mediaPNG, b)
+			resp = newUncompressedResponse(mediaPNG, b)
 		}
 		resp.cacheControl = basemapCacheControl
 		return resp, nil
@@ -225,18 +225,10 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 		if err != nil {
 			return nil, err
 		}
-		resp := newResponse(s.ds.Version, key, mediaMVT, b)
+		resp := newResponse(mediaMVT, b)
 		resp.cacheControl = sq.cacheControl()
 		return resp, nil
 	})
-}
-
-// newUncompressedResponse is newResponse for a body that is compressed already, such as PNG: it
-// keeps no gzip form, and spends no time trying one.
-func newUncompressedResponse(version, key, contentType string, body []byte) *response {
-	r := newResponse(version, key, contentType, nil)
-	r.body = body
-	return r
 }
 
 // handleTileJSON serves GET /tiles/{name}.json: TileJSON 3.0.0 for the sites vector tiles, the
@@ -274,7 +266,7 @@ func (s *Server) handleTileJSON(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		r := newResponse(s.ds.Version, key, mediaJSON, b)
+		r := newResponse(mediaJSON, b)
 		r.cacheControl = sq.cacheControl()
 		return r, nil
 	})

@@ -2,6 +2,8 @@ package api
 
 import (
 	"github.com/labstack/echo/v4"
+
+	"dcatlas/geo"
 )
 
 func (s *Server) registerTimelineRoutes() {
@@ -16,9 +18,8 @@ func timelineParams() []string {
 // handleTimeline serves GET /timeline: counts per status at every change and per year, for charts.
 func (s *Server) handleTimeline(c echo.Context) error {
 	q := c.QueryParams()
-	sq, err := s.parseSiteQuery(withoutKeys(q, paramUntil, paramBy), filterParams()...)
-	if err != nil {
-		return err
+	if q.Has(paramAt) {
+		return badParam(paramAt, "until=YYYY-MM-DD", "the timeline takes until, not at")
 	}
 	if err := checkParams(q, timelineParams()...); err != nil {
 		return err
@@ -26,12 +27,13 @@ func (s *Server) handleTimeline(c echo.Context) error {
 	if q.Has(paramF) && q.Get(paramF) != "json" {
 		return badParam(paramF, "json", "unknown format %q", q.Get(paramF))
 	}
-	if q.Has(paramAt) {
-		return badParam(paramAt, "until=YYYY-MM-DD", "the timeline takes until, not at")
+	sq, err := s.parseSiteQuery(withoutKeys(q, paramUntil, paramBy, paramF), filterParams()...)
+	if err != nil {
+		return err
 	}
-	until := s.today()
+	until := sq.at // today
 	if q.Has(paramUntil) {
-		if until, err = parseDayParam(paramUntil, q.Get(paramUntil)); err != nil {
+		if until, err = parseUntil(q.Get(paramUntil)); err != nil {
 			return err
 		}
 	}
@@ -58,6 +60,21 @@ func (s *Server) handleTimeline(c echo.Context) error {
 		}
 		return doc, nil
 	})
+}
+
+// lastUntil is the latest day a timeline may run to: the yearly counts grow with it.
+const lastUntil = "2100-12-31"
+
+// parseUntil parses the last day of a timeline, at most lastUntil.
+func parseUntil(v string) (geo.Day, error) {
+	d, err := parseDayParam(paramUntil, v)
+	if err != nil {
+		return 0, err
+	}
+	if d.String() > lastUntil {
+		return 0, badParam(paramUntil, "a date YYYY-MM-DD up to "+lastUntil, "until %s is too far ahead", v)
+	}
+	return d, nil
 }
 
 // withoutKeys returns a copy of q without the named keys.

@@ -104,7 +104,7 @@ func (s *Server) servePage(c echo.Context, embed bool) error {
 		if err := viewerTemplate.Execute(&buf, s.viewerPage(embed)); err != nil {
 			return nil, fmt.Errorf("rendering the viewer page: %w", err)
 		}
-		r := newResponse(s.ds.Version, key, mediaHTML, buf.Bytes())
+		r := newResponse(mediaHTML, buf.Bytes())
 		r.cacheControl = pageCacheControl
 		r.csp = s.contentSecurityPolicy(embed)
 		return r, nil
@@ -247,7 +247,7 @@ func (s *Server) handleAsset(c echo.Context) error {
 		if err != nil {
 			return nil, problemf(http.StatusNotFound, "no asset %q", p)
 		}
-		r := newResponse(s.ds.Version, "web:asset:"+p+"@"+assetVersion(), assetType(p), body)
+		r := newResponse(assetType(p), body)
 		r.cacheControl = cacheControl
 		return r, nil
 	})

@@ -51,11 +51,13 @@ type Problem struct {
 	Reason string
 }
 
+// String is the problem as file:line: reason.
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Reason) }
 
 // Problems is every problem found in a set of data files. It is the error Load returns for bad data.
 type Problems []Problem
 
+// Error lists every problem, one per line.
 func (ps Problems) Error() string {
 	lines := make([]string, len(ps))
 	for i, p := range ps {
