@@ -25,6 +25,8 @@ let features = []; // sites at the date, filtered by country and provider but no
 let allSites = []; // every site there is today, for search and the filter options
 let renderSeq = 0;
 let playing = false;
+let playGen = 0; // which playback loop is current: a pause and play start a new one
+let chartSeq = 0; // the latest chart request; older answers are dropped
 let gesture = false; // a slider drag is under way: its first move pushes a history entry, the rest replace it
 let siteMap;
 let chart;
@@ -112,10 +114,11 @@ function links() {
   const view = state.view ?? siteMap.view();
   const q = toQuery({ ...state, view }, { at });
   const origin = location.origin;
-  const b = siteMap.map.getBounds();
-  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-  const bbox = [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -85, 85), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -85, 85)]
-    .map((v) => v.toFixed(3)).join(',');
+  // The image shows the view's centre at its zoom: a box would break across the antimeridian.
+  const c = siteMap.map.getCenter();
+  const lng = ((((c.lng + 180) % 360) + 360) % 360) - 180;
+  const center = `${lng.toFixed(4)},${Math.max(-85, Math.min(85, c.lat)).toFixed(4)}`;
+  const zoom = String(Math.round(siteMap.map.getZoom() * 100) / 100);
   const params = { at };
   if (!allStatuses(state)) params.status = state.statuses.join(',');
   if (state.countries.length) params.country = state.countries.join(',');
@@ -126,7 +129,8 @@ function links() {
     map: `${origin}${root}/map?${q}`,
     embed: `${origin}${root}/embed?${q}`,
     params,
-    bbox,
+    center,
+    zoom,
     title: `Map of cloud data-center regions on ${formatDay(at)}`,
   };
 }
@@ -181,6 +185,7 @@ const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
 
 async function play() {
   if (playing) return;
+  const gen = ++playGen;
   setPlaying(true);
   let pushed = false;
   const step = async (day) => {
@@ -190,15 +195,17 @@ async function play() {
     await render();
   };
   if (posOf(currentAt()) >= maxPos) await step(dayAt(0)); // at the end: start again
-  while (playing) {
+  // A loop paused during its sleep must not resume when play starts the next one.
+  const current = () => playing && gen === playGen;
+  while (current()) {
     await sleep(STEP_MS);
-    if (!playing) break;
+    if (!current()) break;
     const pos = posOf(currentAt()) + 1;
     if (pos > maxPos) break;
     await step(dayAt(pos));
     if (pos >= maxPos) break;
   }
-  setPlaying(false);
+  if (gen === playGen) setPlaying(false);
 }
 
 function togglePlay() {
@@ -465,9 +472,11 @@ function filterQuery() {
 
 async function refreshChart() {
   if (embed) return;
+  const seq = ++chartSeq;
   hooks.busy++;
   try {
     const tl = await api.timeline(filterQuery());
+    if (seq !== chartSeq) return; // a newer filter's chart is on its way
     chart.setData(tl.changes, startMonth, today);
     chart.setDate(currentAt());
   } catch (err) {

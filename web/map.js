@@ -4,6 +4,15 @@ import { symbol, pendingSymbol, clusterSymbol } from './symbols.js';
 import { STATUSES } from './state.js';
 import { STATUS_WORDS, formatDay, formatEDTF, edtfWindow, pendingPhrase } from './dates.js';
 
+/** Reports whether u is an http(s) URL, the only kind a source link may open. */
+function isWebURL(u) {
+  try {
+    return ['http:', 'https:'].includes(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}
+
 const L = window.L;
 
 /** A div icon that names itself for assistive technology (Leaflet markers are buttons). */
@@ -413,7 +422,7 @@ function historyList(events, at) {
       ul.setAttribute('aria-label', 'Sources');
       for (const s of e.sources) {
         const si = el('li', 'source');
-        if (s.url) {
+        if (isWebURL(s.url)) {
           const a = el('a', null, s.title);
           a.href = s.url;
           a.target = '_blank';

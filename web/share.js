@@ -29,7 +29,7 @@ function attr(s) {
 export class ShareDialog {
   /**
    * @param {HTMLDialogElement} dialog
-   * @param {object} opts api (an Api), links() → {map, embed, query, at, bbox, title}
+   * @param {object} opts api (an Api), links() → {map, embed, query, at, center, zoom, title}
    */
   constructor(dialog, { api, links }) {
     this.dialog = dialog;
@@ -67,7 +67,7 @@ export class ShareDialog {
       + `title="${attr(l.title)}" loading="lazy" allowfullscreen></iframe>`;
     if (staticParams) {
       const q = new URLSearchParams();
-      const want = { ...l.params, bbox: l.bbox, width: '1200', height: '800' };
+      const want = { ...l.params, center: l.center, zoom: l.zoom, width: '1200', height: '800' };
       for (const [k, v] of Object.entries(want)) if (v && staticParams.has(k)) q.set(k, v);
       const s = q.toString().replace(/%2C/g, ',');
       this.dialog.querySelector('#share-image').value = `${l.origin}${this.api.root}${STATIC_MAP}${s ? `?${s}` : ''}`;

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
@@ -39,7 +40,7 @@ func newSVG(width, height int, a *basemap.Atlas, title string) *svgCanvas {
 		`" viewBox="0 0 ` + w + ` ` + h + `" font-family="` + fontFamily + `" stroke-linejoin="round" role="img">` + "\n")
 	if title != "" {
 		c.b.WriteString("<title>")
-		attrEscaper.WriteString(&c.b, title)
+		c.escape(title)
 		c.b.WriteString("</title>\n")
 	}
 	c.b.WriteString(`<defs><clipPath id="` + clipID + `"><rect width="` + w + `" height="` + h + `"/></clipPath></defs>` + "\n")
@@ -59,10 +60,28 @@ func (c *svgCanvas) encode(w io.Writer) error {
 // attrEscaper escapes text for attribute values and character data.
 var attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
 
+// xmlText makes s safe for XML 1.0 text: characters XML does not allow (most C0 controls, U+FFFE,
+// U+FFFF, invalid UTF-8) become U+FFFD, so user text such as a title can never break the document.
+func xmlText(s string) string {
+	clean := func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r == utf8.RuneError:
+			return '\uFFFD'
+		}
+		return r
+	}
+	return strings.Map(clean, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// escape writes user or data text as XML character data.
+func (c *svgCanvas) escape(s string) { attrEscaper.WriteString(&c.b, xmlText(s)) }
+
 // attr writes name="value".
 func (c *svgCanvas) attr(name, value string) {
 	c.b.WriteString(" " + name + `="`)
-	attrEscaper.WriteString(&c.b, value)
+	c.escape(value)
 	c.b.WriteByte('"')
 }
 
@@ -141,7 +160,7 @@ func (c *svgCanvas) group(g groupAttrs) {
 	c.b.WriteString(">")
 	if g.title != "" {
 		c.b.WriteString("<title>")
-		attrEscaper.WriteString(&c.b, g.title)
+		c.escape(g.title)
 		c.b.WriteString("</title>")
 	}
 	c.b.WriteString("\n")
@@ -218,7 +237,7 @@ func (c *svgCanvas) text(x, y float64, s string, t textStyle) {
 		c.attr("paint-order", "stroke")
 	}
 	c.b.WriteString(">")
-	attrEscaper.WriteString(&c.b, s)
+	c.escape(s)
 	c.b.WriteString("</text>\n")
 }
 

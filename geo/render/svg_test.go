@@ -236,3 +236,18 @@ func TestLegendAvoidsSymbols(t *testing.T) {
 		t.Errorf("legend at x %v over the sites in the bottom left, want it on the right", x)
 	}
 }
+
+// TestSVGTextIsAlwaysXML checks that text XML forbids cannot break the document.
+func TestSVGTextIsAlwaysXML(t *testing.T) {
+	for _, in := range []string{"a\x01b", "\uFFFE", "\uFFFF", "bad \xff utf-8", "<&>\"'", "tab\tok"} {
+		out := xmlText(in)
+		var v struct {
+			XMLName xml.Name
+			Text    string `xml:",chardata"`
+		}
+		doc := "<t>" + strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(out) + "</t>"
+		if err := xml.Unmarshal([]byte(doc), &v); err != nil {
+			t.Errorf("xmlText(%q) = %q is not XML text: %v", in, out, err)
+		}
+	}
+}
