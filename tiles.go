@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,9 +19,9 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"dcatlas/api"
 	"dcatlas/geo"
 	"dcatlas/geo/basemap"
-	"dcatlas/geo/country"
 )
 
 // Export layers, named as the server's TileJSON documents are.
@@ -35,8 +36,7 @@ type exportConfig struct {
 	layer            string
 	minZoom, maxZoom int
 	scale            int
-	at               geo.Day
-	filter           geo.Filter
+	sites            url.Values // the site filters, as the API takes them (checked by api.SiteFilter)
 	dataDir          string
 	workers          int
 	outDir           string
@@ -63,7 +63,7 @@ func tiles(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func parseExportFlags(args []string, stderr io.Writer) (exportConfig, error) {
 	var cfg exportConfig
-	var at, statuses, providers, countries string
+	var at, statuses, providers, countries, query string
 	fl := flag.NewFlagSet("tiles export", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
@@ -85,7 +85,7 @@ only the tiles that hold a site; clients treat a missing tile as empty.
 	fl.StringVar(&statuses, "status", "", "sites: only these statuses, comma-separated")
 	fl.StringVar(&providers, "provider", "", "sites: only these provider ids, comma-separated")
 	fl.StringVar(&countries, "country", "", "sites: only these ISO 3166-1 alpha-2 countries, comma-separated")
-	fl.StringVar(&cfg.filter.Query, "q", "", "sites: only sites whose name, city, region code or id holds this text")
+	fl.StringVar(&query, "q", "", "sites: only sites whose name, city, region code or id holds this text")
 	fl.StringVar(&cfg.dataDir, "data", envOr("DCATLAS_DATA", ""), "sites: directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
 	fl.IntVar(&cfg.workers, "workers", runtime.GOMAXPROCS(0), "tiles rendered at once")
 	if err := fl.Parse(args); err != nil {
@@ -132,35 +132,10 @@ only the tiles that hold a site; clients treat a missing tile as empty.
 	if filterErr != nil {
 		return cfg, filterErr
 	}
-	cfg.at = geo.DayFromTime(time.Now())
-	if at != "" {
-		d, err := geo.ParseDay(at)
-		if err != nil {
-			return cfg, fmt.Errorf("tiles export: --at: %w", err)
-		}
-		cfg.at = d
-	}
-	if statuses != "" {
-		for _, name := range strings.Split(statuses, ",") {
-			st, err := geo.ParseStatus(strings.TrimSpace(name))
-			if err != nil {
-				return cfg, fmt.Errorf("tiles export: --status: %w", err)
-			}
-			cfg.filter.Statuses = append(cfg.filter.Statuses, st)
-		}
-	}
-	if countries != "" {
-		for _, code := range strings.Split(strings.ToUpper(countries), ",") {
-			code = strings.TrimSpace(code)
-			if _, ok := country.Lookup(code); !ok {
-				return cfg, fmt.Errorf("tiles export: --country: unknown ISO 3166-1 alpha-2 code %q", code)
-			}
-			cfg.filter.Countries = append(cfg.filter.Countries, code)
-		}
-	}
-	if providers != "" {
-		for _, id := range strings.Split(providers, ",") {
-			cfg.filter.Providers = append(cfg.filter.Providers, strings.TrimSpace(id))
+	cfg.sites = url.Values{}
+	for name, v := range map[string]string{"at": at, "status": statuses, "provider": providers, "country": countries, "q": query} {
+		if v != "" {
+			cfg.sites.Set(name, v)
 		}
 	}
 	return cfg, nil
@@ -198,22 +173,24 @@ func exportTiles(ctx context.Context, cfg exportConfig, stdout, stderr io.Writer
 		if err != nil {
 			return fmt.Errorf("the data is invalid:\n%w", err)
 		}
-		for _, id := range cfg.filter.Providers {
-			if _, ok := ds.Provider(id); !ok {
-				return fmt.Errorf("tiles export: --provider: unknown provider %q", id)
-			}
+		at, filter, err := api.New(ds, api.Options{}).SiteFilter(cfg.sites)
+		var p *api.Problem
+		if errors.As(err, &p) {
+			return fmt.Errorf("tiles export: --%s: %s (accepted: %s)", p.Parameter, p.Detail, p.Accepted)
+		} else if err != nil {
+			return err
 		}
 		for z := cfg.minZoom; z <= cfg.maxZoom; z++ {
-			list = append(list, ds.SiteTiles(maptile.Zoom(z), cfg.at, cfg.filter)...)
+			list = append(list, ds.SiteTiles(maptile.Zoom(z), at, filter)...)
 		}
 		render = func(t maptile.Tile) ([]byte, error) {
-			return mvt.Marshal(mvt.Layers{ds.SiteLayer(t, cfg.at, cfg.filter)})
+			return mvt.Marshal(mvt.Layers{ds.SiteLayer(t, at, filter)})
 		}
 		fields := map[string]string{}
 		for _, f := range geo.SiteFields() {
 			fields[f.Name] = f.Type
 		}
-		meta = vectorMetadata(cfg, "dcatlas sites at "+cfg.at.String(), "dcatlas", geo.SiteLayerName, "Point", fields)
+		meta = vectorMetadata(cfg, "dcatlas sites at "+at.String(), "dcatlas", geo.SiteLayerName, "Point", fields)
 	}
 	if err := os.MkdirAll(cfg.outDir, 0o755); err != nil {
 		return err

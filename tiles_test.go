@@ -16,8 +16,6 @@ import (
 
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
-
-	"dcatlas/geo"
 )
 
 func TestParseExportFlags(t *testing.T) {
@@ -38,9 +36,9 @@ func TestParseExportFlags(t *testing.T) {
 			}
 		}},
 		{"sites with filters", "--layer sites --maxzoom 18 --at 2018-09-01 --status active,closed --country hk,cn --provider alibaba-cloud --q hong out", "", func(t *testing.T, cfg exportConfig) {
-			want := geo.Filter{Statuses: []geo.Status{"active", "closed"}, Countries: []string{"HK", "CN"}, Providers: []string{"alibaba-cloud"}, Query: "hong"}
-			if cfg.at.String() != "2018-09-01" || fmt.Sprint(cfg.filter) != fmt.Sprint(want) {
-				t.Errorf("at %s, filter %+v", cfg.at, cfg.filter)
+			want := "at=2018-09-01&country=hk%2Ccn&provider=alibaba-cloud&q=hong&status=active%2Cclosed"
+			if got := cfg.sites.Encode(); got != want {
+				t.Errorf("site filters %s, want %s", got, want)
 			}
 		}},
 		{"no layer", "--maxzoom 3 out", "--layer is required", nil},
@@ -52,9 +50,6 @@ func TestParseExportFlags(t *testing.T) {
 		{"scale 3", "--layer basemap --maxzoom 3 --scale 3 out", "--scale 3", nil},
 		{"scale of vector tiles", "--layer sites --maxzoom 3 --scale 2 out", "--scale applies to the basemap layer only", nil},
 		{"date on the base map", "--layer basemap --maxzoom 3 --at 2018-01-01 out", "--at applies to the sites layer only", nil},
-		{"bad date", "--layer sites --maxzoom 3 --at 2018-02-30 out", "--at", nil},
-		{"bad status", "--layer sites --maxzoom 3 --status open out", "--status", nil},
-		{"bad country", "--layer sites --maxzoom 3 --country XX out", `unknown ISO 3166-1 alpha-2 code "XX"`, nil},
 		{"no workers", "--layer sites --maxzoom 3 --workers 0 out", "--workers 0", nil},
 		{"no directory", "--layer sites --maxzoom 3", "want one output directory", nil},
 		{"two directories", "--layer sites --maxzoom 3 a b", "want one output directory", nil},
@@ -251,5 +246,25 @@ func TestProgressPlain(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 10 || lines[0] != "2/20 tiles (10%)" || lines[9] != "20/20 tiles (100%)" || strings.Contains(buf.String(), "\r") {
 		t.Errorf("progress written as %q", buf.String())
+	}
+}
+
+// TestExportRejectsBadFilters checks that the export takes the site filters exactly as the API
+// does, with the API's messages.
+func TestExportRejectsBadFilters(t *testing.T) {
+	for args, want := range map[string]string{
+		"--at 2018-02-30":   `--at: "2018-02-30" is not a date`,
+		"--status open":     `--status: unknown status "open"`,
+		"--country XX":      `--country: unknown country code "XX"`,
+		"--provider aws":    `--provider: unknown provider "aws"`,
+		"--status active,,": "--status: empty item",
+	} {
+		t.Run(args, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), append([]string{"tiles", "export", "--layer", "sites", "--maxzoom", "1"}, append(strings.Fields(args), t.TempDir())...), &out, &errOut)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error %v, want one saying %q", err, want)
+			}
+		})
 	}
 }

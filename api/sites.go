@@ -31,6 +31,14 @@ func filterParams() []string {
 	return []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramDatetime}
 }
 
+// SiteFilter parses the site filters of a query (at, status, provider, country, q, bbox, datetime)
+// exactly as the items endpoint does: the day (today when at is absent) and the filter, or a
+// *Problem naming the bad parameter. Commands that take the same filters use it.
+func (s *Server) SiteFilter(q url.Values) (geo.Day, geo.Filter, error) {
+	sq, err := s.parseSiteQuery(q, filterParams()...)
+	return sq.at, sq.filter, err
+}
+
 // parseSiteQuery parses the filter parameters of q and whichever of the others are allowed.
 func (s *Server) parseSiteQuery(q url.Values, allowed ...string) (siteQuery, error) {
 	sq := siteQuery{limit: defaultLimit, format: "geojson", at: s.today()}
