@@ -42,12 +42,6 @@ type exportConfig struct {
 	outDir           string
 }
 
-// Deepest zooms the export writes: those the server serves (api's sitesMaxZoom, basemapMaxZoom).
-const (
-	exportBasemapMaxZoom = 10
-	exportSitesMaxZoom   = 18
-)
-
 // tiles runs the tiles command; its one subcommand is export.
 func tiles(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "export" {
@@ -79,7 +73,7 @@ only the tiles that hold a site; clients treat a missing tile as empty.
 	}
 	fl.StringVar(&cfg.layer, "layer", "", "basemap (PNG), basemap-vector (countries MVT) or sites (MVT)")
 	fl.IntVar(&cfg.minZoom, "minzoom", 0, "first zoom level")
-	fl.IntVar(&cfg.maxZoom, "maxzoom", -1, fmt.Sprintf("last zoom level (required; at most %d for the base map, %d for sites)", exportBasemapMaxZoom, exportSitesMaxZoom))
+	fl.IntVar(&cfg.maxZoom, "maxzoom", -1, fmt.Sprintf("last zoom level (required; at most %d for the base map, %d for sites)", api.BasemapMaxZoom, api.SitesMaxZoom))
 	fl.IntVar(&cfg.scale, "scale", 1, "basemap pixel ratio: 1 (256-pixel tiles) or 2 (512-pixel {y}@2x.png)")
 	fl.StringVar(&at, "at", "", "sites: the date whose status the tiles show, YYYY-MM-DD (default today)")
 	fl.StringVar(&statuses, "status", "", "sites: only these statuses, comma-separated")
@@ -96,11 +90,11 @@ only the tiles that hold a site; clients treat a missing tile as empty.
 		return cfg, fmt.Errorf("tiles export: want one output directory, got %d arguments", fl.NArg())
 	}
 	cfg.outDir = fl.Arg(0)
-	maxZoom := exportBasemapMaxZoom
+	maxZoom := api.BasemapMaxZoom
 	switch cfg.layer {
 	case exportBasemap, exportBasemapVector:
 	case exportSites:
-		maxZoom = exportSitesMaxZoom
+		maxZoom = api.SitesMaxZoom
 	case "":
 		return cfg, errors.New("tiles export: --layer is required: basemap, basemap-vector or sites")
 	default:
@@ -166,7 +160,7 @@ func exportTiles(ctx context.Context, cfg exportConfig, stdout, stderr io.Writer
 	case exportBasemapVector:
 		list = allTiles(cfg.minZoom, cfg.maxZoom)
 		render = atlas.MVT
-		meta = vectorMetadata(cfg, "dcatlas base map (vector)", `<a href="https://www.naturalearthdata.com/">Natural Earth</a>`,
+		meta = vectorMetadata(cfg, "dcatlas base map (vector)", api.NaturalEarthAttribution,
 			basemap.LayerName, "Polygon", map[string]string{"iso2": "String", "name": "String"})
 	case exportSites:
 		ds, err := loadData(cfg.dataDir, atlas)

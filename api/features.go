@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 
@@ -308,18 +307,23 @@ func (s *Server) handleItems(c echo.Context) error {
 
 // downloadName is a descriptive file name such as alibaba-cloud-sites-2018-09-01.geojson.
 func (s *Server) downloadName(sq siteQuery) string {
-	prefix := "dcatlas"
-	switch {
-	case len(sq.filter.Providers) == 1:
-		prefix = sq.filter.Providers[0]
-	case len(s.ds.Providers) == 1:
-		prefix = s.ds.Providers[0].ID
-	}
+	prefix := s.filePrefix(sq.filter)
 	ext := "geojson"
 	if sq.format == "csv" {
 		ext = "csv"
 	}
 	return fmt.Sprintf("%s-sites-%s.%s", prefix, sq.at, ext)
+}
+
+// filePrefix starts the name of a downloaded file: the provider shown, when there is one.
+func (s *Server) filePrefix(f geo.Filter) string {
+	switch {
+	case len(f.Providers) == 1:
+		return f.Providers[0]
+	case len(s.ds.Providers) == 1:
+		return s.ds.Providers[0].ID
+	}
+	return "dcatlas"
 }
 
 // itemsLinks are the self, alternate, collection and paging links of an items page.
@@ -361,15 +365,13 @@ func (s *Server) itemsLinks(base string, q url.Values, sq siteQuery, matched int
 	return links
 }
 
-var siteIDPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
 // handleItem serves GET /collections/sites/items/{id}: one site with its status at a date.
 func (s *Server) handleItem(c echo.Context) error {
 	if err := checkCollection(c); err != nil {
 		return err
 	}
 	id := c.Param("id")
-	if len(id) > 64 || !siteIDPattern.MatchString(id) {
+	if !geo.ValidID(id) {
 		return badParam("id", "lowercase letters, digits and hyphens, at most 64, e.g. alibaba-cn-hangzhou", "malformed site id %q", id)
 	}
 	sq, err := s.parseSiteQuery(c.QueryParams(), paramAt, paramF, paramProperties, paramSkipGeometry)

@@ -497,21 +497,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := get(t, s, tt.target)
-			if rec.Code != tt.status {
-				t.Fatalf("got %d, want %d: %s", rec.Code, tt.status, rec.Body)
-			}
-			if ct := rec.Header().Get("Content-Type"); ct != mediaProblem {
-				t.Fatalf("Content-Type %q", ct)
-			}
-			var p Problem
-			decode(t, rec, &p)
-			if p.Status != tt.status || p.Parameter != tt.param || p.Detail == "" || p.Title == "" {
-				t.Errorf("problem %+v, want status %d naming %q", p, tt.status, tt.param)
-			}
-			if tt.param != "" && p.Accepted == "" {
-				t.Errorf("problem does not say what is accepted: %+v", p)
-			}
+			wantProblem(t, get(t, s, tt.target), tt.status, tt.param)
 		})
 	}
 }

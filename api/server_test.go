@@ -246,6 +246,26 @@ func TestCacheEvicts(t *testing.T) {
 	}
 }
 
+// wantProblem fails unless rec is a problem+json answer with the status, naming param (none when
+// empty) with a detail, and, when it names one, the accepted form.
+func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int, param string) {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("got %d, want %d: %s", rec.Code, status, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != mediaProblem {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	var p Problem
+	decode(t, rec, &p)
+	if p.Status != status || p.Parameter != param || p.Detail == "" || p.Title == "" {
+		t.Errorf("problem %+v, want status %d naming %q", p, status, param)
+	}
+	if param != "" && p.Accepted == "" {
+		t.Errorf("problem does not say what is accepted: %+v", p)
+	}
+}
+
 // dayOf parses a test date.
 func dayOf(t testing.TB, s string) geo.Day {
 	t.Helper()

@@ -480,13 +480,7 @@ func (s *Server) renderStatic(r staticRequest) ([]byte, error) {
 // staticFileName is a descriptive file name such as alibaba-cloud-map-2018-09-01.png, or
 // alibaba-cloud-timeline-2025-09-24@2x.png.
 func (s *Server) staticFileName(r staticRequest) string {
-	prefix := "dcatlas"
-	switch {
-	case len(r.sq.filter.Providers) == 1:
-		prefix = r.sq.filter.Providers[0]
-	case len(s.ds.Providers) == 1:
-		prefix = s.ds.Providers[0].ID
-	}
+	prefix := s.filePrefix(r.sq.filter)
 	suffix := ""
 	if r.scale == 2 {
 		suffix = "@2x"

@@ -236,15 +236,10 @@ func TestStaticBadRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := get(t, s, tt.target)
-			if rec.Code != http.StatusBadRequest || rec.Header().Get("Content-Type") != mediaProblem {
-				t.Fatalf("%d %s: %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+			if tt.param == "" {
+				t.Fatal("every static-image problem names its parameter")
 			}
-			var p Problem
-			decode(t, rec, &p)
-			if p.Parameter != tt.param || p.Detail == "" || p.Accepted == "" {
-				t.Errorf("problem %+v, want parameter %q with detail and accepted form", p, tt.param)
-			}
+			wantProblem(t, get(t, s, tt.target), http.StatusBadRequest, tt.param)
 		})
 	}
 }

@@ -39,8 +39,8 @@ const (
 // Zoom ranges of the tile layers. Sites are points: deep tiles stay cheap and exact. The base map is
 // drawn from Natural Earth 1:10m, which has nothing more to show beyond zoom 10; clients overzoom.
 const (
-	sitesMaxZoom   = 18
-	basemapMaxZoom = 10
+	SitesMaxZoom   = 18
+	BasemapMaxZoom = 10
 )
 
 // Path parameters of tile requests, as problems name them.
@@ -125,9 +125,9 @@ func (s *Server) parseTilePath(layer, zs, xs, yfmt string) (tileRequest, error) 
 	if err := s.checkLayer(layer); err != nil {
 		return r, err
 	}
-	maxZoom := uint32(sitesMaxZoom)
+	maxZoom := uint32(SitesMaxZoom)
 	if layer == layerBasemap {
-		maxZoom = basemapMaxZoom
+		maxZoom = BasemapMaxZoom
 	}
 	acceptedZ := fmt.Sprintf("a whole number from 0 to %d", maxZoom)
 	z, err := parseTileNumber(paramZ, zs, acceptedZ)
@@ -218,8 +218,7 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 	if err != nil {
 		return err
 	}
-	// Whether at was given changes the Cache-Control, not the tile: keep the two apart.
-	key := fmt.Sprintf("%s?%s&atGiven=%v", r.path(), sq.key(), sq.atGiven)
+	key := r.path() + "?" + sq.key() // the key holds whether at was given: it sets Cache-Control
 	return s.send(c, key, func() (*response, error) {
 		b, err := mvt.Marshal(mvt.Layers{s.ds.SiteLayer(r.tile, sq.at, sq.filter)})
 		if err != nil {
@@ -294,13 +293,13 @@ func (s *Server) sitesTileJSON(base, query string) object {
 		{"scheme", "xyz"},
 		{"tiles", []string{tiles}},
 		{"minzoom", 0},
-		{"maxzoom", sitesMaxZoom},
+		{"maxzoom", SitesMaxZoom},
 		{"bounds", webMercatorBounds()},
 		{"vector_layers", []object{{
 			{"id", geo.SiteLayerName},
 			{"description", "One point per site that exists at the date and passes the filters"},
 			{"minzoom", 0},
-			{"maxzoom", sitesMaxZoom},
+			{"maxzoom", SitesMaxZoom},
 			{"fields", fields},
 		}}},
 	}
@@ -315,8 +314,8 @@ func (s *Server) sitesAttribution(base string) string {
 	return fmt.Sprintf(`Sites of %s: <a href="%s/collections/sites">dcatlas</a>, each event with its sources`, strings.Join(names, ", "), html.EscapeString(base))
 }
 
-// naturalEarthAttribution credits the base map.
-const naturalEarthAttribution = `<a href="https://www.naturalearthdata.com/">Natural Earth</a>`
+// NaturalEarthAttribution credits the base map, as HTML.
+const NaturalEarthAttribution = `<a href="https://www.naturalearthdata.com/">Natural Earth</a>`
 
 // basemapTileJSON is the TileJSON of the raster base map (name basemap) or its vector tiles
 // (basemap-vector).
@@ -336,10 +335,10 @@ func (s *Server) basemapTileJSON(base, name string) object {
 		)
 	}
 	doc = append(doc,
-		member{"attribution", naturalEarthAttribution},
+		member{"attribution", NaturalEarthAttribution},
 		member{"scheme", "xyz"},
 		member{"minzoom", 0},
-		member{"maxzoom", basemapMaxZoom},
+		member{"maxzoom", BasemapMaxZoom},
 		member{"bounds", webMercatorBounds()},
 	)
 	if name != layerBasemap {
@@ -347,7 +346,7 @@ func (s *Server) basemapTileJSON(base, name string) object {
 			{"id", basemap.LayerName},
 			{"description", "One polygon or multipolygon per country; the feature id is the ISO 3166-1 numeric code when it has one"},
 			{"minzoom", 0},
-			{"maxzoom", basemapMaxZoom},
+			{"maxzoom", BasemapMaxZoom},
 			{"fields", object{
 				{"iso2", "String: ISO 3166-1 alpha-2 code, empty for areas without one"},
 				{"name", "String: Natural Earth short name"},
@@ -375,7 +374,7 @@ func (s *Server) extraPaths() object {
 	}
 	paths := object{
 		{"/tiles/sites.json", s.operation("TileJSON 3.0.0 of the site vector tiles; the filters given are carried into the tile URL template", tileParams(), nil, okResponse("TileJSON", mediaJSON))},
-		{"/tiles/sites/{z}/{x}/{y}.mvt", s.operation(fmt.Sprintf("Sites at a date as a Mapbox Vector Tile (2.1, layer sites, extent %d, not compressed: ask for gzip with Accept-Encoding), zoom 0 to %d. Points within %d/%d of an edge are in the neighbouring tile too. Dates come as EDTF strings and as integer YYYYMMDD earliest/latest days (opened_from, opened_to, ...) for filtering by time; see vector_layers in /tiles/sites.json.", geo.TileExtent, sitesMaxZoom, geo.TileBuffer, geo.TileExtent), tileParams(), zxy(sitesMaxZoom), okResponse("A vector tile", mediaMVT))},
+		{"/tiles/sites/{z}/{x}/{y}.mvt", s.operation(fmt.Sprintf("Sites at a date as a Mapbox Vector Tile (2.1, layer sites, extent %d, not compressed: ask for gzip with Accept-Encoding), zoom 0 to %d. Points within %d/%d of an edge are in the neighbouring tile too. Dates come as EDTF strings and as integer YYYYMMDD earliest/latest days (opened_from, opened_to, ...) for filtering by time; see vector_layers in /tiles/sites.json.", geo.TileExtent, SitesMaxZoom, geo.TileBuffer, geo.TileExtent), tileParams(), zxy(SitesMaxZoom), okResponse("A vector tile", mediaMVT))},
 	}
 	paths = append(paths, s.staticPaths()...)
 	if s.opts.Atlas == nil {
@@ -384,8 +383,8 @@ func (s *Server) extraPaths() object {
 	return append(paths,
 		member{"/tiles/basemap.json", s.operation("TileJSON 3.0.0 of the raster base map (Natural Earth)", nil, nil, okResponse("TileJSON", mediaJSON))},
 		member{"/tiles/basemap-vector.json", s.operation("TileJSON 3.0.0 of the base map's vector tiles (layer countries)", nil, nil, okResponse("TileJSON", mediaJSON))},
-		member{"/tiles/basemap/{z}/{x}/{y}.png", s.operation(fmt.Sprintf("Base map tile (Natural Earth countries), 256×256 PNG, zoom 0 to %d", basemapMaxZoom), nil, zxy(basemapMaxZoom), okResponse("A PNG image", mediaPNG))},
-		member{"/tiles/basemap/{z}/{x}/{y}@2x.png", s.operation(fmt.Sprintf("Base map tile for high-density screens, 512×512 PNG, zoom 0 to %d", basemapMaxZoom), nil, zxy(basemapMaxZoom), okResponse("A PNG image", mediaPNG))},
-		member{"/tiles/basemap/{z}/{x}/{y}.mvt", s.operation(fmt.Sprintf("Base map as a Mapbox Vector Tile (layer countries: polygons with iso2 and name), zoom 0 to %d", basemapMaxZoom), nil, zxy(basemapMaxZoom), okResponse("A vector tile", mediaMVT))},
+		member{"/tiles/basemap/{z}/{x}/{y}.png", s.operation(fmt.Sprintf("Base map tile (Natural Earth countries), 256×256 PNG, zoom 0 to %d", BasemapMaxZoom), nil, zxy(BasemapMaxZoom), okResponse("A PNG image", mediaPNG))},
+		member{"/tiles/basemap/{z}/{x}/{y}@2x.png", s.operation(fmt.Sprintf("Base map tile for high-density screens, 512×512 PNG, zoom 0 to %d", BasemapMaxZoom), nil, zxy(BasemapMaxZoom), okResponse("A PNG image", mediaPNG))},
+		member{"/tiles/basemap/{z}/{x}/{y}.mvt", s.operation(fmt.Sprintf("Base map as a Mapbox Vector Tile (layer countries: polygons with iso2 and name), zoom 0 to %d", BasemapMaxZoom), nil, zxy(BasemapMaxZoom), okResponse("A vector tile", mediaMVT))},
 	)
 }

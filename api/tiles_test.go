@@ -279,18 +279,10 @@ func TestBadTileRequests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := get(t, tt.srv, tt.target)
-			if rec.Code != tt.status {
-				t.Fatalf("got %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			if tt.param == "" {
+				t.Fatal("every tile problem names its parameter")
 			}
-			if ct := rec.Header().Get("Content-Type"); ct != mediaProblem {
-				t.Fatalf("Content-Type %q", ct)
-			}
-			var p Problem
-			decode(t, rec, &p)
-			if p.Status != tt.status || p.Parameter != tt.param || p.Detail == "" || p.Accepted == "" {
-				t.Errorf("problem %+v, want status %d naming %q and what is accepted", p, tt.status, tt.param)
-			}
+			wantProblem(t, get(t, tt.srv, tt.target), tt.status, tt.param)
 		})
 	}
 	for _, srv := range []*Server{s, noAtlas} {

@@ -132,7 +132,7 @@ func (s *Server) viewerPage(embed bool) viewerPage {
 		TileURL:            root + "/tiles/basemap/{z}/{x}/{y}{r}.png",
 		TileAttribution:    builtinBasemapAttribution,
 		TileAttributionURL: builtinBasemapAttributionURL,
-		TileMaxZoom:        basemapMaxZoom,
+		TileMaxZoom:        BasemapMaxZoom,
 	}
 	if s.opts.BasemapURL != "" {
 		p.TileURL = s.opts.BasemapURL

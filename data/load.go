@@ -309,7 +309,7 @@ func (p *parser) site(n *yaml.Node, provider string) geo.Site {
 	var idn *yaml.Node
 	s.ID, idn = p.text(n, f, "id", "a site", true)
 	what := "site " + s.ID
-	if s.ID != "" && (!idPattern.MatchString(s.ID) || len(s.ID) > 64) {
+	if s.ID != "" && !geo.ValidID(s.ID) {
 		p.addf(idn, "site id %q must be at most 64 lowercase letters, digits and single hyphens", s.ID)
 	}
 	var rn *yaml.Node

@@ -117,6 +117,27 @@ func (s *Site) Matches(q string) bool {
 	return false
 }
 
+// MaxIDLength is the longest site id.
+const MaxIDLength = 64
+
+// ValidID reports whether id is a well-formed site id: lowercase letters and digits in groups
+// joined by single hyphens, at most MaxIDLength long, e.g. alibaba-cn-hangzhou.
+func ValidID(id string) bool {
+	if id == "" || len(id) > MaxIDLength || id[0] == '-' || id[len(id)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && id[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // Provider is a cloud provider whose sites a dataset holds.
 type Provider struct {
 	ID    string

@@ -118,3 +118,16 @@ func TestLifetime(t *testing.T) {
 		t.Error("a site without events has a lifetime")
 	}
 }
+
+func TestValidID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"alibaba-cn-hangzhou": true, "a": true, "a1-b2": true, "x": true,
+		"": false, "-a": false, "a-": false, "a--b": false, "A": false, "a b": false, "a_b": false, "é": false,
+		"a1234567890123456789012345678901234567890123456789012345678901234": false, // 65 characters
+		"a123456789012345678901234567890123456789012345678901234567890123":  true,  // 64
+	} {
+		if got := ValidID(id); got != want {
+			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}
