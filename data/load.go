@@ -129,7 +129,14 @@ var (
 	idPattern     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	regionPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	sourceKey     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	colourPattern = regexp.MustCompile(`^#[0-9a-f]{6}$`)
 )
+
+// httpURL reports whether u is an absolute http or https URL.
+func httpURL(u string) bool {
+	pu, err := url.Parse(u)
+	return err == nil && (pu.Scheme == "http" || pu.Scheme == "https") && pu.Host != ""
+}
 
 // parser reads one data file and collects its problems.
 type parser struct {
@@ -217,7 +224,7 @@ func (p *parser) parse(b []byte) (geo.Provider, []lineSite) {
 		return geo.Provider{}, nil
 	}
 	root := doc.Content[0]
-	f := p.fields(root, "the file", "provider", "name", "notes", "sources", "sites")
+	f := p.fields(root, "the file", "provider", "name", "short_name", "url", "colour", "notes", "sources", "sites")
 	if f == nil {
 		return geo.Provider{}, nil
 	}
@@ -228,6 +235,22 @@ func (p *parser) parse(b []byte) (geo.Provider, []lineSite) {
 		p.addf(n, "provider %q must be lowercase letters, digits and hyphens", prov.ID)
 	}
 	prov.Name, _ = p.text(root, f, "name", "the file", true)
+	prov.ShortName, _ = p.text(root, f, "short_name", "the file", false)
+	if prov.ShortName == "" {
+		prov.ShortName = prov.Name
+	}
+	if u, un := p.text(root, f, "url", "the file", false); u != "" {
+		if !httpURL(u) {
+			p.addf(un, "url %q is not an http(s) URL", u)
+		}
+		prov.URL = u
+	}
+	if c, cn := p.text(root, f, "colour", "the file", false); c != "" {
+		if !colourPattern.MatchString(c) {
+			p.addf(cn, "colour %q must be written #rrggbb, e.g. \"#ff6a00\"", c)
+		}
+		prov.Colour = c
+	}
 	prov.Notes, _ = p.text(root, f, "notes", "the file", false)
 	p.readSources(root, f["sources"])
 	if f["sites"] == nil || f["sites"].Kind != yaml.SequenceNode || len(f["sites"].Content) == 0 {
@@ -291,10 +314,8 @@ func (p *parser) readSources(root, n *yaml.Node) {
 		switch {
 		case src.URL == "" && src.Note == "":
 			p.addf(v, "%s has no url; give one, or a note saying why there is none", what)
-		case src.URL != "":
-			if u, err := url.Parse(src.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				p.addf(un, "%s: url %q is not an http(s) URL", what, src.URL)
-			}
+		case src.URL != "" && !httpURL(src.URL):
+			p.addf(un, "%s: url %q is not an http(s) URL", what, src.URL)
 		}
 		p.sources[k.Value] = src
 	}
@@ -302,7 +323,7 @@ func (p *parser) readSources(root, n *yaml.Node) {
 
 func (p *parser) site(n *yaml.Node, provider string) geo.Site {
 	s := geo.Site{Provider: provider}
-	f := p.fields(n, "a site", "id", "region", "name", "city", "country", "lon", "lat", "zones", "zones_source", "partner", "notes", "events")
+	f := p.fields(n, "a site", "id", "region", "name", "city", "country", "lon", "lat", "kind", "zones", "zones_source", "partner", "notes", "events")
 	if f == nil {
 		return s
 	}
@@ -355,6 +376,14 @@ func (p *parser) site(n *yaml.Node, provider string) geo.Site {
 		}
 	} else if f["zones_source"] != nil {
 		p.addf(f["zones_source"], "%s: zones_source without zones", what)
+	}
+	s.Kind = geo.KindPublic
+	if k, kn := p.text(n, f, "kind", what, false); k != "" {
+		kind, err := geo.ParseKind(k)
+		if err != nil {
+			p.addf(kn, "%s: %s", what, plain(err))
+		}
+		s.Kind = kind
 	}
 	s.Partner, _ = p.text(n, f, "partner", what, false)
 	s.Notes, _ = p.text(n, f, "notes", what, false)

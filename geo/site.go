@@ -85,6 +85,7 @@ type Site struct {
 	City        string
 	Country     string // ISO 3166-1 alpha-2
 	Point       orb.Point
+	Kind        Kind
 	Partner     string
 	Zones       int // availability zones, 0 when unknown
 	ZonesSource *Source
@@ -138,11 +139,47 @@ func ValidID(id string) bool {
 	return true
 }
 
+// Kind says who a site serves and who runs it.
+type Kind string
+
+// The kinds of site.
+const (
+	// KindPublic is a region open to any customer and run by the provider: the default.
+	KindPublic Kind = "public"
+	// KindGovernment is a region only for government customers, such as AWS GovCloud.
+	KindGovernment Kind = "government"
+	// KindSovereign is a region run under a local trustee or for a sovereignty promise, such as
+	// Microsoft Cloud Deutschland.
+	KindSovereign Kind = "sovereign"
+	// KindPartner is a region operated by a local partner company, such as AWS China or Azure
+	// operated by 21Vianet.
+	KindPartner Kind = "partner"
+)
+
+// Kinds returns every kind of site, the default first.
+func Kinds() [4]Kind { return [4]Kind{KindPublic, KindGovernment, KindSovereign, KindPartner} }
+
+// ErrInvalidKind means a kind is not one of Kinds.
+var ErrInvalidKind = errors.New("geo: invalid kind")
+
+// ParseKind returns the kind named s.
+func ParseKind(s string) (Kind, error) {
+	for _, k := range Kinds() {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q (accepted: public, government, sovereign, partner)", ErrInvalidKind, s)
+}
+
 // Provider is a cloud provider whose sites a dataset holds.
 type Provider struct {
-	ID    string
-	Name  string
-	Notes string
+	ID        string
+	Name      string
+	ShortName string // for legends and labels, e.g. "AWS"
+	URL       string // the provider's home page
+	Colour    string // "#rrggbb", the provider's colour on maps and charts
+	Notes     string
 }
 
 // Dataset is every site the service knows, with its providers. It is immutable once built.
