@@ -16,11 +16,14 @@ type published struct {
 	reason string // why got differs from figure; required when it does
 }
 
-// regionsInService counts the sites active or closing at day whose country passes keep.
+// alibaba selects Alibaba Cloud's sites: the published totals below are Alibaba's own.
+var alibaba = geo.Filter{Providers: []string{"alibaba-cloud"}}
+
+// regionsInService counts Alibaba's sites active or closing at day whose country passes keep.
 func regionsInService(keep func(country string) bool) func(*geo.Dataset, geo.Day) int {
 	return func(ds *geo.Dataset, day geo.Day) int {
 		n := 0
-		for _, m := range ds.Select(day, geo.Filter{}) {
+		for _, m := range ds.Select(day, alibaba) {
 			if m.State.Status.InService() && keep(m.Site.Country) {
 				n++
 			}
@@ -29,10 +32,10 @@ func regionsInService(keep func(country string) bool) func(*geo.Dataset, geo.Day
 	}
 }
 
-// zonesInService sums the zone counts of the sites in service at day.
+// zonesInService sums the zone counts of Alibaba's sites in service at day.
 func zonesInService(ds *geo.Dataset, day geo.Day) int {
 	n := 0
-	for _, m := range ds.Select(day, geo.Filter{}) {
+	for _, m := range ds.Select(day, alibaba) {
 		if m.State.Status.InService() {
 			n += m.Site.Zones
 		}
