@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"dcatlas/api"
+	"dcatlas/geo"
 )
 
 // renderUsage is the help of the render command.
@@ -54,8 +57,8 @@ var renderBoolFlags = []struct {
 }
 
 // renderCommand runs dcatlas render: it builds the query of a static image from the flags and
-// draws it with the server's code (api.Server.StaticImage).
-func renderCommand(args []string, stdout, stderr io.Writer) error {
+// draws it with the server's code (api.DrawStaticImage).
+func renderCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("render", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
@@ -113,8 +116,7 @@ func renderCommand(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("the data is invalid:\n%w", err)
 	}
-	srv := api.New(ds, api.Options{Atlas: atlas})
-	body, _, err := srv.StaticImage(kind+ext, q)
+	body, _, err := api.DrawStaticImage(ctx, ds, atlas, geo.DayFromTime(time.Now()), kind+ext, q)
 	var p *api.Problem
 	if errors.As(err, &p) && p.Parameter != "" {
 		return fmt.Errorf("render: --%s: %s (accepted: %s)", p.Parameter, p.Detail, p.Accepted)

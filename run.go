@@ -33,7 +33,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "tiles":
 		return tiles(ctx, args, stdout, stderr)
 	case "render":
-		return renderCommand(args, stdout, stderr)
+		return renderCommand(ctx, args, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return nil

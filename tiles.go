@@ -36,7 +36,7 @@ type exportConfig struct {
 	layer            string
 	minZoom, maxZoom int
 	scale            int
-	sites            url.Values // the site filters, as the API takes them (checked by api.SiteFilter)
+	sites            url.Values // the site filters, as the API takes them (checked by api.ParseFilter)
 	dataDir          string
 	workers          int
 	outDir           string
@@ -167,7 +167,7 @@ func exportTiles(ctx context.Context, cfg exportConfig, stdout, stderr io.Writer
 		if err != nil {
 			return fmt.Errorf("the data is invalid:\n%w", err)
 		}
-		at, filter, err := api.New(ds, api.Options{}).SiteFilter(cfg.sites)
+		at, filter, err := api.ParseFilter(cfg.sites, ds, geo.DayFromTime(time.Now()))
 		var p *api.Problem
 		if errors.As(err, &p) {
 			return fmt.Errorf("tiles export: --%s: %s (accepted: %s)", p.Parameter, p.Detail, p.Accepted)

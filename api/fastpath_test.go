@@ -53,7 +53,7 @@ func TestFastPathKeepsAnswersRight(t *testing.T) {
 		if ct := get(t, s, "/", "Accept", "text/html").Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 			t.Errorf("HTML asked, got %s", ct)
 		}
-		if ct := get(t, s, "/", "Accept", "application/json").Header().Get("Content-Type"); ct != mediaJSON {
+		if ct := get(t, s, "/", "Accept", mediaJSON).Header().Get("Content-Type"); ct != mediaJSON {
 			t.Errorf("JSON asked, got %s", ct)
 		}
 	}

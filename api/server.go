@@ -190,12 +190,12 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // send answers with the response cached under key, building it with build on a miss. It sets the
 // ETag and Cache-Control, answers 304 to a matching If-None-Match, and sends gzip to clients that
 // accept it. The response is also kept under the request as it came (see fromCache).
-func (s *Server) send(c echo.Context, key string, build func() (*response, error)) error {
-	r, ok := s.cache.get(key)
+func (s *Server) send(c echo.Context, key cacheKey, build func() (*response, error)) error {
+	r, ok := s.cache.get(string(key))
 	if !ok {
 		// Concurrent misses for the same key wait for one build instead of each building.
-		v, err, _ := s.building.Do(key, func() (any, error) {
-			if r, ok := s.cache.peek(key); ok {
+		v, err, _ := s.building.Do(string(key), func() (any, error) {
+			if r, ok := s.cache.peek(string(key)); ok {
 				return r, nil // built by a call that ended after our miss
 			}
 			start := time.Now()
@@ -204,7 +204,7 @@ func (s *Server) send(c echo.Context, key string, build func() (*response, error
 				return nil, err
 			}
 			s.observeBuild(c, time.Since(start))
-			s.cache.put(key, r)
+			s.cache.put(string(key), r)
 			return r, nil
 		})
 		if err != nil {

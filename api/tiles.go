@@ -15,12 +15,6 @@ import (
 	"dcatlas/geo/basemap"
 )
 
-// Media types of tiles.
-const (
-	mediaMVT = "application/vnd.mapbox-vector-tile"
-	mediaPNG = "image/png"
-)
-
 // Tile layers, as named in tile paths.
 const (
 	layerSites   = "sites"   // site vector tiles
@@ -41,15 +35,6 @@ const (
 const (
 	SitesMaxZoom   = 18
 	BasemapMaxZoom = 10
-)
-
-// Path parameters of tile requests, as problems name them.
-const (
-	paramLayer  = "layer"
-	paramZ      = "z"
-	paramX      = "x"
-	paramY      = "y"
-	paramFormat = "format"
 )
 
 // basemapCacheControl is the caching policy of base-map tiles: they never change for a given build.
@@ -187,7 +172,7 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err := checkParams(c.QueryParams()); err != nil {
 		return err
 	}
-	return s.send(c, r.path(), func() (*response, error) {
+	return s.send(c, keyOf(r.path()), func() (*response, error) {
 		var resp *response
 		switch r.format {
 		case formatMVT:
@@ -218,7 +203,7 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 	if err != nil {
 		return err
 	}
-	key := r.path() + "?" + sq.key() // the key holds whether at was given: it sets Cache-Control
+	key := keyOf(r.path()).withQuery(sq)
 	return s.send(c, key, func() (*response, error) {
 		b, err := mvt.Marshal(mvt.Layers{s.ds.SiteLayer(r.tile, sq.at, sq.filter)})
 		if err != nil {
@@ -252,14 +237,14 @@ func (s *Server) handleTileJSON(c echo.Context) error {
 		if err := checkParams(c.QueryParams()); err != nil {
 			return err
 		}
-		return s.sendJSON(c, name+"?"+base, mediaJSON, func() (any, error) { return s.basemapTileJSON(base, name), nil })
+		return s.sendJSON(c, keyOf(c.Path()).with("name", name).with("base", base), mediaJSON, func() (any, error) { return s.basemapTileJSON(base, name), nil })
 	}
 	sq, err := s.parseSiteQuery(c.QueryParams(), tileParams()...)
 	if err != nil {
 		return err
 	}
 	query := c.QueryParams().Encode()
-	key := "/tiles/sites.json?" + base + "&" + query + "&" + sq.key()
+	key := keyOf("/tiles/sites.json").with("base", base).with("query", query).withQuery(sq)
 	return s.send(c, key, func() (*response, error) {
 		b, err := encodeJSON(s.sitesTileJSON(base, query))
 		if err != nil {
