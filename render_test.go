@@ -16,14 +16,15 @@ import (
 	"time"
 
 	"dcatlas/api"
+	"dcatlas/data"
 )
 
 func TestRenderCommand(t *testing.T) {
-	atlas, err := loadAtlas()
+	atlas, err := data.Atlas()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := loadData("", atlas)
+	ds, err := data.LoadDir("", atlas)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -404,7 +404,7 @@ func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r st
 			Stamp:       fmt.Sprintf("%s regions by status, until %s%s", providerNames(ds, r.sq.filter), r.sq.at, filterWords(r.sq.filter)),
 			Attribution: timelineAttribution,
 		}
-		err = render.Timeline(&buf, spec, r.image.format)
+		err = render.Timeline(ctx, &buf, spec, r.image.format)
 	} else {
 		ms := ds.Select(r.sq.at, r.sq.filter)
 		spec := render.MapSpec{
@@ -428,7 +428,7 @@ func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r st
 			}
 			spec.Extent = render.SitesExtent(pts)
 		}
-		err = render.Map(&buf, atlas, spec, r.image.format)
+		err = render.Map(ctx, &buf, atlas, spec, r.image.format)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("drawing %s: %w", r.image.name(), err)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image/png"
 	"math"
@@ -581,7 +582,7 @@ func BenchmarkTileBasemapCold(b *testing.B) {
 	a := loadAtlas(b)
 	for z := maptile.Zoom(0); z <= 6; z++ {
 		tile := maptile.At(orb.Point{114.17, 22.32}, z)
-		if _, err := a.RenderPNG(tile, 1); err != nil {
+		if _, err := a.RenderPNG(context.Background(), tile, 1); err != nil {
 			b.Fatal(err)
 		}
 		for _, format := range []string{"png", "png@2x", "mvt"} {
@@ -591,9 +592,9 @@ func BenchmarkTileBasemapCold(b *testing.B) {
 					var err error
 					switch format {
 					case "png":
-						_, err = a.RenderPNG(tile, 1)
+						_, err = a.RenderPNG(context.Background(), tile, 1)
 					case "png@2x":
-						_, err = a.RenderPNG(tile, 2)
+						_, err = a.RenderPNG(context.Background(), tile, 2)
 					default:
 						_, err = a.MVT(tile)
 					}

@@ -1,5 +1,7 @@
 package api
 
+import "dcatlas/tileset"
+
 // Media types the service answers with.
 const (
 	mediaJSON       = "application/json"
@@ -9,8 +11,8 @@ const (
 	mediaSchemaJSON = "application/schema+json"
 	mediaCSV        = "text/csv; charset=utf-8"
 	mediaHTML       = "text/html; charset=utf-8"
-	mediaMVT        = "application/vnd.mapbox-vector-tile"
-	mediaPNG        = "image/png"
+	mediaMVT        = tileset.MediaMVT
+	mediaPNG        = tileset.MediaPNG
 	mediaSVG        = "image/svg+xml; charset=utf-8"
 )
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dcatlas/tileset"
 	"dcatlas/web"
 )
 
@@ -132,7 +133,7 @@ func (s *Server) viewerPage(embed bool) viewerPage {
 		TileURL:            root + "/tiles/basemap/{z}/{x}/{y}{r}.png",
 		TileAttribution:    builtinBasemapAttribution,
 		TileAttributionURL: builtinBasemapAttributionURL,
-		TileMaxZoom:        BasemapMaxZoom,
+		TileMaxZoom:        tileset.BasemapMaxZoom,
 	}
 	if s.opts.BasemapURL != "" {
 		p.TileURL = s.opts.BasemapURL

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -147,16 +148,16 @@ func TestSpecChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, f := range []Format{PNG, SVG} {
-				if err := Map(discard{}, nil, tt.spec, f); err == nil {
+				if err := Map(context.Background(), discard{}, nil, tt.spec, f); err == nil {
 					t.Errorf("%v: no error", f)
 				}
 			}
 		})
 	}
-	if err := Timeline(discard{}, TimelineSpec{Width: 5000, Height: 100}, SVG); err == nil {
+	if err := Timeline(context.Background(), discard{}, TimelineSpec{Width: 5000, Height: 100}, SVG); err == nil {
 		t.Error("a 5000-pixel timeline was drawn")
 	}
-	if err := Map(discard{}, nil, MapSpec{Width: 100, Height: 100}, Format(7)); err == nil {
+	if err := Map(context.Background(), discard{}, nil, MapSpec{Width: 100, Height: 100}, Format(7)); err == nil {
 		t.Error("an unknown format was drawn")
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package export
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"dcatlas/api"
+	"dcatlas/data"
 	"dcatlas/geo"
 )
 
@@ -56,9 +57,9 @@ var renderBoolFlags = []struct {
 	{"labels", "map: write the sites' names", false},
 }
 
-// renderCommand runs dcatlas render: it builds the query of a static image from the flags and
-// draws it with the server's code (api.DrawStaticImage).
-func renderCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// Image runs dcatlas render: it builds the query of a static image from the flags and draws it
+// with the server's code (api.DrawStaticImage).
+func Image(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("render", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
@@ -67,7 +68,7 @@ func renderCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fl.Usage()
-		return errUsage
+		return ErrUsage
 	}
 	kind := args[0]
 	if kind != "map" && kind != "timeline" {
@@ -83,9 +84,9 @@ func renderCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		bools[f.name] = fl.Bool(f.name, f.def, f.help)
 	}
 	out := fl.String("out", "", "the file to write, ending in .png or .svg (required)")
-	dataDir := fl.String("data", envOr("DCATLAS_DATA", ""), "directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
+	dataDir := fl.String("data", os.Getenv("DCATLAS_DATA"), "directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
 	if err := fl.Parse(args[1:]); err != nil {
-		return errUsage
+		return ErrUsage
 	}
 	if fl.NArg() > 0 {
 		return fmt.Errorf("render: unexpected argument %q", fl.Arg(0))
@@ -108,11 +109,11 @@ func renderCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 	})
 
-	atlas, err := loadAtlas()
+	atlas, err := data.Atlas()
 	if err != nil {
 		return fmt.Errorf("loading the base map: %w", err)
 	}
-	ds, err := loadData(*dataDir, atlas)
+	ds, err := data.LoadDir(*dataDir, atlas)
 	if err != nil {
 		return fmt.Errorf("the data is invalid:\n%w", err)
 	}
