@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,12 +38,17 @@ func (s *Server) sendJSON(c echo.Context, key cacheKey, contentType string, buil
 		if err != nil {
 			return nil, err
 		}
-		b, err := encodeJSON(v)
-		if err != nil {
-			return nil, err
-		}
-		return newResponse(contentType, b), nil
+		return jsonResponse(contentType, v)
 	})
+}
+
+// jsonResponse encodes v as a response of the JSON media type contentType.
+func jsonResponse(contentType string, v any) (*response, error) {
+	b, err := encodeJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	return newResponse(contentType, b), nil
 }
 
 // onlyJSON accepts no parameter but f=json.
@@ -266,7 +272,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	base := s.baseURL(c)
 	// The links repeat the query as written, so it is part of the key beside its normal form.
 	key := keyOf(c.Path()).with("base", base).withQuery(sq).with("query", c.QueryParams().Encode())
-	return s.send(c, key, func() (*response, error) {
+	return s.sendWork(c, key, jsonWorkBytes, func(context.Context) (*response, error) {
 		ms := s.ds.Select(sq.at, sq.filter)
 		geo.SortMatches(ms, sq.sortby)
 		matched := len(ms)

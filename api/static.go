@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -97,44 +95,28 @@ func (im staticImage) params() []string {
 }
 
 // registerStaticRoutes registers the static images. Maps need the base map: without one only the
-// timeline charts are served. At most a few images are drawn at once, whatever the number of
-// requests, which bounds the memory they take (see staticSlots).
+// timeline charts are served. Drawing is bounded by the work limiter (see work.go): the largest
+// image a request can ask for (2048×2048 CSS pixels at scale 2, zoom 6, labels) allocates about
+// 200 MB and takes about 1 s of CPU (BenchmarkStaticLargest).
 func (s *Server) registerStaticRoutes() {
-	slots := make(chan struct{}, staticSlots())
 	for name, im := range staticImages() {
 		if im.kind == kindMap && s.opts.Atlas == nil {
 			continue
 		}
-		s.get("/static/"+name, func(c echo.Context) error { return s.handleStatic(c, im, slots) })
+		s.get("/static/"+name, func(c echo.Context) error { return s.handleStatic(c, im) })
 	}
 }
 
-// slotWait bounds how long a build waits for a drawing slot. It does not follow the request: the
-// build is shared by every request for the same image (single flight), so one client leaving must
-// not fail the others.
-const slotWait = 20 * time.Second
-
-// staticSlots is how many images may be drawn at once: one per CPU, at most 2. The largest image a
-// request can ask for (2048×2048 CSS pixels at scale 2, zoom 6, labels) allocates about 200 MB and
-// takes about 1 s of CPU (BenchmarkStaticLargest), so drawing takes at most about 400 MB however
-// many requests come in; requests beyond wait for a slot (cached images do not).
-func staticSlots() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
-
 // handleStatic serves GET /static/map.png, map.svg, timeline.png and timeline.svg.
-func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{}) error {
+func (s *Server) handleStatic(c echo.Context, im staticImage) error {
 	r, err := parseStatic(im, c.QueryParams(), s.ds, s.today())
 	if err != nil {
 		return err
 	}
 	key := r.cacheKey()
-	return s.send(c, key, func() (*response, error) {
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-		case <-time.After(slotWait):
-			return nil, problemf(http.StatusServiceUnavailable, "no drawing slot became free within %s; try again", slotWait)
-		}
-		body, err := drawStatic(context.TODO(), s.ds, s.opts.Atlas, r)
+	cost := pixelWork(r.width*r.scale, r.height*r.scale)
+	return s.sendWork(c, key, cost, func(ctx context.Context) (*response, error) {
+		body, err := drawStatic(ctx, s.ds, s.opts.Atlas, r)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 	"dcatlas/tileset"
 )
 
@@ -159,8 +160,12 @@ func (s *Server) handleTile(c echo.Context) error {
 		return err
 	}
 	set := s.basemapSet(r)
-	return s.send(c, keyOf(r.path()), func() (*response, error) {
-		b, err := set.Render(context.TODO(), r.tile)
+	cost := int64(tileWorkBytes)
+	if set.Format == tileset.PNG {
+		cost = pixelWork(basemap.TileSize*r.scale, basemap.TileSize*r.scale)
+	}
+	return s.sendWork(c, keyOf(r.path()), cost, func(ctx context.Context) (*response, error) {
+		b, err := set.Render(ctx, r.tile)
 		if err != nil {
 			return nil, err
 		}
@@ -181,8 +186,8 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 	}
 	key := keyOf(r.path()).withQuery(sq)
 	set := tileset.Sites(s.ds, sq.at, sq.filter)
-	return s.send(c, key, func() (*response, error) {
-		b, err := set.Render(context.TODO(), r.tile)
+	return s.sendWork(c, key, tileWorkBytes, func(ctx context.Context) (*response, error) {
+		b, err := set.Render(ctx, r.tile)
 		if err != nil {
 			return nil, err
 		}

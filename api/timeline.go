@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"github.com/labstack/echo/v4"
 
 	"dcatlas/geo"
@@ -45,12 +47,15 @@ func (s *Server) handleTimeline(c echo.Context) error {
 		byProvider = true
 	}
 	key := keyOf(c.Path()).withQuery(sq).with("until", until).with("by", q.Get(paramBy))
-	return s.sendJSON(c, key, mediaJSON, func() (any, error) {
+	return s.sendWork(c, key, jsonWorkBytes, func(ctx context.Context) (*response, error) {
 		tl := s.ds.Timeline(sq.filter, until)
 		doc := object{{"until", until.String()}, {"changes", tl.Changes}, {"years", tl.Years}}
 		if byProvider {
 			var per []object
 			for _, p := range s.ds.Providers {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
 				f := sq.filter
 				f.Providers = []string{p.ID}
 				ptl := s.ds.Timeline(f, until)
@@ -58,7 +63,7 @@ func (s *Server) handleTimeline(c echo.Context) error {
 			}
 			doc = append(doc, member{"providers", per})
 		}
-		return doc, nil
+		return jsonResponse(mediaJSON, doc)
 	})
 }
 

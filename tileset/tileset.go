@@ -6,7 +6,6 @@
 package tileset
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -220,38 +219,11 @@ type TileJSON struct {
 }
 
 type tileJSONLayer struct {
-	ID          string `json:"id"`
-	Description string `json:"description"`
-	MinZoom     int    `json:"minzoom"`
-	MaxZoom     int    `json:"maxzoom"`
-	Fields      fields `json:"fields"`
-}
-
-// fields are vector tile fields as a JSON object of name: "Type: description", in order.
-type fields []geo.TileField
-
-// MarshalJSON writes the fields in order.
-func (fs fields) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, f := range fs {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, err := json.Marshal(f.Name)
-		if err != nil {
-			return nil, err
-		}
-		v, err := json.Marshal(f.Type + ": " + f.Description)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	ID          string            `json:"id"`
+	Description string            `json:"description"`
+	MinZoom     int               `json:"minzoom"`
+	MaxZoom     int               `json:"maxzoom"`
+	Fields      map[string]string `json:"fields"` // name: "Type: description"
 }
 
 // TileJSON describes the set as served from base; query, already checked, is carried into the
@@ -266,7 +238,11 @@ func (s *Set) TileJSON(base, query string) TileJSON {
 		Scheme: "xyz", Tiles: []string{tiles}, MaxZoom: s.MaxZoom, Bounds: Bounds(),
 	}
 	if s.Vector != nil {
-		doc.VectorLayers = []tileJSONLayer{{ID: s.Vector.ID, Description: s.Vector.Description, MaxZoom: s.MaxZoom, Fields: s.Vector.Fields}}
+		fields := map[string]string{}
+		for _, f := range s.Vector.Fields {
+			fields[f.Name] = f.Type + ": " + f.Description
+		}
+		doc.VectorLayers = []tileJSONLayer{{ID: s.Vector.ID, Description: s.Vector.Description, MaxZoom: s.MaxZoom, Fields: fields}}
 	}
 	return doc
 }
