@@ -242,7 +242,7 @@ func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(c
 		}
 	}
 	if raw, _ := c.Get(rawKeyName).(string); raw != "" {
-		s.cache.put(raw, r)
+		s.cache.alias(raw, string(key))
 	}
 	return s.write(c, r)
 }
@@ -271,7 +271,7 @@ func (s *Server) rawKey(c echo.Context) string {
 func (s *Server) fromCache(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if raw := s.rawKey(c); raw != "" {
-			if r, ok := s.cache.peek(raw); ok {
+			if r, ok := s.cache.peekRaw(raw); ok {
 				return s.write(c, r)
 			}
 			c.Set(rawKeyName, raw)
