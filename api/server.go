@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -43,10 +44,12 @@ type Options struct {
 	BasemapURL         string
 	BasemapAttribution string
 	// WorkBytes bounds the memory that expensive answers hold while they are built (see work.go);
-	// WorkWait bounds how long a build waits for its share before the answer is 503. Zero means
-	// DefaultWorkBytes and DefaultWorkWait.
+	// WorkWait bounds how long a build waits for its share before the answer is 503; WorkSlots is
+	// how many builds of each kind (drawing, data) run at once. Zero means DefaultWorkBytes,
+	// DefaultWorkWait and GOMAXPROCS.
 	WorkBytes int64
 	WorkWait  time.Duration
+	WorkSlots int
 }
 
 // DefaultCacheBytes is the response cache budget when Options leave it zero.
@@ -89,9 +92,12 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	if opts.WorkWait <= 0 {
 		opts.WorkWait = DefaultWorkWait
 	}
+	if opts.WorkSlots <= 0 {
+		opts.WorkSlots = runtime.GOMAXPROCS(0)
+	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(),
-		work: newWorkLimiter(opts.WorkBytes, opts.WorkWait)}
+		work: newWorkLimiter(opts.WorkBytes, opts.WorkSlots, opts.WorkWait)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -206,13 +212,13 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // matching If-None-Match, and sends gzip to clients that accept it. The response is also kept
 // under the request as it came (see fromCache).
 func (s *Server) send(c echo.Context, key cacheKey, build func() (*response, error)) error {
-	return s.sendWork(c, key, 0, func(context.Context) (*response, error) { return build() })
+	return s.sendWork(c, key, work{}, func(context.Context) (*response, error) { return build() })
 }
 
-// sendWork is send for a build that holds about cost bytes while it runs: on a miss it waits for
-// that share of the work budget first (none when cost is 0). Concurrent misses for the same key
-// wait for one build; it stops when every request waiting for it has gone.
-func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(context.Context) (*response, error)) error {
+// sendWork is send for a build that costs w: on a miss it waits for its share of the work budget
+// first (none for the zero work). Concurrent misses for the same key wait for one build; it stops
+// when every request waiting for it has gone.
+func (s *Server) sendWork(c echo.Context, key cacheKey, w work, build func(context.Context) (*response, error)) error {
 	r, ok := s.cache.get(string(key))
 	if !ok {
 		route, layer := routeLabel(c), c.Param("layer") // c is not used once the handler returns
@@ -221,8 +227,8 @@ func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(c
 			if r, ok := s.cache.peek(string(key)); ok {
 				return r, nil // built by a call that ended after our miss
 			}
-			if cost > 0 {
-				release, err := s.work.acquire(ctx, cost)
+			if w.bytes > 0 {
+				release, err := s.work.acquire(ctx, w)
 				if err != nil {
 					return nil, err
 				}

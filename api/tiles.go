@@ -160,9 +160,9 @@ func (s *Server) handleTile(c echo.Context) error {
 		return err
 	}
 	set := s.basemapSet(r)
-	cost := int64(tileWorkBytes)
+	cost := vectorTileWork
 	if set.Format == tileset.PNG {
-		cost = pixelWork(basemap.TileSize*r.scale, basemap.TileSize*r.scale)
+		cost = rasterWork(basemap.TileSize*r.scale, basemap.TileSize*r.scale)
 	}
 	return s.sendWork(c, keyOf(r.path()), cost, func(ctx context.Context) (*response, error) {
 		b, err := set.Render(ctx, r.tile)
@@ -186,7 +186,7 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 	}
 	key := keyOf(r.path()).withQuery(sq)
 	set := tileset.Sites(s.ds, sq.at, sq.filter)
-	return s.sendWork(c, key, tileWorkBytes, func(ctx context.Context) (*response, error) {
+	return s.sendWork(c, key, vectorTileWork, func(ctx context.Context) (*response, error) {
 		b, err := set.Render(ctx, r.tile)
 		if err != nil {
 			return nil, err
