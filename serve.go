@@ -32,6 +32,9 @@ type serveConfig struct {
 	// basemapURL and basemapAttribution configure an external base map for the web viewer.
 	basemapURL         string
 	basemapAttribution string
+	// memoryLimit and workMemory are sizes as given, empty when not; see resolveMemory.
+	memoryLimit, workMemory string
+	workWait                time.Duration
 }
 
 // envOr returns the environment variable's value, or def when it is unset.
@@ -69,6 +72,13 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.IntVar(&cfg.rateBurst, "rate-burst", burst, "requests a client may burst above --rate-limit (env DCATLAS_RATE_BURST)")
 	fl.StringVar(&cfg.debugAddr, "debug-addr", envOr("DCATLAS_DEBUG_ADDR", ""), "address for pprof profiles (/debug/pprof/), e.g. 127.0.0.1:6060; off when empty (env DCATLAS_DEBUG_ADDR)")
 	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	fl.StringVar(&cfg.memoryLimit, "memory-limit", envOr("DCATLAS_MEMORY_LIMIT", ""), "soft memory limit of the process, e.g. 1GiB, or off; default GOMEMLIMIT, else 90% of the cgroup's limit, else 1GiB (env DCATLAS_MEMORY_LIMIT)")
+	fl.StringVar(&cfg.workMemory, "work-memory", envOr("DCATLAS_WORK_MEMORY", ""), "memory that answers being built may hold at once, e.g. 480MiB; default half of what the memory limit leaves beside the cache (env DCATLAS_WORK_MEMORY)")
+	workWait, err := time.ParseDuration(envOr("DCATLAS_WORK_WAIT", api.DefaultWorkWait.String()))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_WORK_WAIT: %w", err)
+	}
+	fl.DurationVar(&cfg.workWait, "work-wait", workWait, "how long a request waits for room to build its answer before it is answered 503 with Retry-After; under --shutdown-timeout (env DCATLAS_WORK_WAIT)")
 	if err := fl.Parse(args); err != nil {
 		return cfg, errUsage
 	}
@@ -80,6 +90,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if cfg.cacheBytes < 1 {
 		return cfg, fmt.Errorf("--cache-mb must be at least 1")
+	}
+	if cfg.workWait <= 0 {
+		return cfg, fmt.Errorf("--work-wait must be above 0")
 	}
 	cfg.cacheBytes <<= 20
 	if cfg.basemapURL != "" {
@@ -103,6 +116,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logs := newLogBuffer(logCtx, stderr, 250*time.Millisecond)
 	defer func() { stopLog(); logs.Flush() }()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
+	mem, err := resolveMemory(cfg.memoryLimit, cfg.workMemory, cfg.cacheBytes, systemMemoryEnv(os.LookupEnv))
+	if err != nil {
+		return err
+	}
+	mem.apply()
+	log.Info("memory", "limit_bytes", mem.limit, "limit_from", mem.from, "work_bytes", mem.workBytes, "cache_bytes", cfg.cacheBytes)
 	start := time.Now()
 	atlas, err := data.Atlas()
 	if err != nil {
@@ -113,7 +132,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
 	}
 	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
-		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst,
+		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, WorkBytes: mem.workBytes, WorkWait: cfg.workWait,
 		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
