@@ -35,6 +35,7 @@ type serveConfig struct {
 	// memoryLimit and workMemory are sizes as given, empty when not; see resolveMemory.
 	memoryLimit, workMemory string
 	workWait                time.Duration
+	workSlots               int
 }
 
 // envOr returns the environment variable's value, or def when it is unset.
@@ -78,6 +79,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("DCATLAS_WORK_WAIT: %w", err)
 	}
+	workSlots, err := strconv.Atoi(envOr("DCATLAS_WORK_SLOTS", strconv.Itoa(api.DefaultWorkSlots())))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_WORK_SLOTS: %w", err)
+	}
+	fl.IntVar(&cfg.workSlots, "work-slots", workSlots, "answers of each kind (drawings, data) built at once; default one less than the CPUs, at least 1 (env DCATLAS_WORK_SLOTS)")
 	fl.DurationVar(&cfg.workWait, "work-wait", workWait, "how long a request waits for room to build its answer before it is answered 503 with Retry-After; under --shutdown-timeout (env DCATLAS_WORK_WAIT)")
 	if err := fl.Parse(args); err != nil {
 		return cfg, errUsage
@@ -91,8 +97,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	if cfg.cacheBytes < 1 {
 		return cfg, fmt.Errorf("--cache-mb must be at least 1")
 	}
-	if cfg.workWait <= 0 {
-		return cfg, fmt.Errorf("--work-wait must be above 0")
+	if cfg.workWait <= 0 || cfg.workSlots < 1 {
+		return cfg, fmt.Errorf("--work-wait must be above 0 and --work-slots at least 1")
 	}
 	cfg.cacheBytes <<= 20
 	if cfg.basemapURL != "" {
@@ -132,7 +138,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
 	}
 	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
-		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, WorkBytes: mem.workBytes, WorkWait: cfg.workWait,
+		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, WorkBytes: mem.workBytes, WorkWait: cfg.workWait, WorkSlots: cfg.workSlots,
 		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

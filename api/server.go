@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -46,7 +45,7 @@ type Options struct {
 	// WorkBytes bounds the memory that expensive answers hold while they are built (see work.go);
 	// WorkWait bounds how long a build waits for its share before the answer is 503; WorkSlots is
 	// how many builds of each kind (drawing, data) run at once. Zero means DefaultWorkBytes,
-	// DefaultWorkWait and GOMAXPROCS.
+	// DefaultWorkWait and DefaultWorkSlots().
 	WorkBytes int64
 	WorkWait  time.Duration
 	WorkSlots int
@@ -93,7 +92,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 		opts.WorkWait = DefaultWorkWait
 	}
 	if opts.WorkSlots <= 0 {
-		opts.WorkSlots = runtime.GOMAXPROCS(0)
+		opts.WorkSlots = DefaultWorkSlots()
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -27,6 +28,11 @@ const DefaultWorkBytes = 480 << 20
 // DefaultWorkWait is how long a build waits for its share when Options leave it zero: less than the
 // shutdown grace period, so that no request is still waiting when the server stops.
 const DefaultWorkWait = 10 * time.Second
+
+// DefaultWorkSlots is how many builds of each kind run at once when Options leave it zero: one less
+// than the CPUs the runtime uses (at least one), so that a CPU is always free for the answers that
+// need no building, and builds, which use all the CPU they get, gain nothing from running more.
+func DefaultWorkSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
 // Costs of builds, in bytes allocated while building, as TestWorkCostsCoverMeasured measures them
 // (allocated, not merely live: the garbage is memory too until the collector runs). Drawing: a
