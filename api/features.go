@@ -78,6 +78,8 @@ func (s *Server) handleLanding(c echo.Context) error {
 				{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "Conformance classes"},
 				{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "Feature collections"},
 				{Href: base + "/timeline", Rel: "related", Type: mediaJSON, Title: "Counts of sites per status over time"},
+				{Href: base + "/changes", Rel: "related", Type: mediaGeoJSON, Title: "What opened, closed or was announced: one feature per event"},
+				{Href: base + "/changes.atom", Rel: relAlternate, Type: mediaAtom, Title: "The changes as an Atom feed"},
 				{Href: base + "/tiles/sites.json", Rel: "related", Type: mediaJSON, Title: "Site vector tiles (TileJSON)"},
 				{Href: base + "/tiles/basemap.json", Rel: "related", Type: mediaJSON, Title: "Built-in base map raster tiles (TileJSON)"},
 				{Href: base + "/tiles/basemap-vector.json", Rel: "related", Type: mediaJSON, Title: "Built-in base map vector tiles (TileJSON)"},
