@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -202,9 +203,16 @@ func propertySchema(name string) object {
 	edtf := func(title string) object {
 		return object{{"title", title + " (EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, ~ ? % qualifiers, or a range A/B)"}, {"type", "string"}}
 	}
+	if date, latest, ok := dateBounds(name); ok {
+		end := "Earliest"
+		if latest {
+			end = "Latest"
+		}
+		return object{{"title", end + " day " + date + " can mean, as a plain date (from the EDTF text beside it)"}, {"type", "string"}, {"format", "date"}}
+	}
 	switch name {
 	case "zones":
-		return object{{"title", "Availability zones (a sourced count; null when unknown)"}, {"type", "integer"}}
+		return object{{"title", "Availability zones (a sourced count; left out when unknown)"}, {"type", "integer"}}
 	case "at":
 		return object{{"title", "The date the status is for"}, {"type", "string"}, {"format", "date"}}
 	case "status", "pending_status":
@@ -219,6 +227,20 @@ func propertySchema(name string) object {
 		return object{{"title", "Every event with its date, status, note and sources"}, {"type", "array"}, {"items", object{{"type", "object"}}}}
 	}
 	return str(name)
+}
+
+// pointSchema is the JSON Schema of a feature's geometry: a GeoJSON Point, or null with
+// skipGeometry. It is inline so that validators need no network.
+func pointSchema() object {
+	point := object{
+		{"type", "object"},
+		{"required", []string{"type", "coordinates"}},
+		{"properties", object{
+			{"type", object{{"type", "string"}, {"enum", []string{"Point"}}}},
+			{"coordinates", object{{"type", "array"}, {"minItems", 2}, {"maxItems", 3}, {"items", object{{"type", "number"}}}}},
+		}},
+	}
+	return object{{"oneOf", []object{point, {{"type", "null"}}}}}
 }
 
 // handleSchema serves GET /collections/sites/schema: the JSON Schema of a site feature.
@@ -244,8 +266,10 @@ func (s *Server) handleSchema(c echo.Context) error {
 			{"properties", object{
 				{"type", object{{"type", "string"}, {"enum", []string{"Feature"}}}},
 				{"id", object{{"title", "Site id"}, {"type", "string"}}},
-				{"geometry", object{{"$ref", "https://geojson.org/schema/Point.json"}}},
-				{"properties", object{{"type", "object"}, {"properties", props}}},
+				{"geometry", pointSchema()},
+				// Members without a value are left out, so none is required and none is null.
+				{"properties", object{{"type", "object"}, {"properties", props}, {"additionalProperties", false}}},
+				{"links", object{{"type", "array"}, {"items", object{{"type", "object"}}}}},
 			}},
 		}, nil
 	})
@@ -398,10 +422,12 @@ func (s *Server) handleItem(c echo.Context) error {
 			// The site exists later: show it with no status rather than hide it.
 			doc = feature(geo.Match{Site: site, State: site.At(site.Events[len(site.Events)-1].Date.Latest())}, sq.at, sq.properties, sq.skipGeometry)
 			props, _ := doc.get("properties").(object)
-			for i := range props {
-				switch props[i].name {
-				case "status", "status_date", "status_precision", "pending_status", "pending_date":
-					props[i].value = nil
+			props = slices.DeleteFunc(props, func(m member) bool {
+				return m.name == "status" || strings.HasPrefix(m.name, "status_") || strings.HasPrefix(m.name, "pending_")
+			})
+			for i := range doc {
+				if doc[i].name == "properties" {
+					doc[i].value = props
 				}
 			}
 		}

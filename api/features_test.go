@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -373,7 +374,11 @@ func TestItemsCSVAndDownload(t *testing.T) {
 	if got, want := rec.Header().Get("Content-Disposition"), `attachment; filename="alibaba-cloud-sites-2018-09-01.csv"`; got != want {
 		t.Errorf("Content-Disposition %q, want %q", got, want)
 	}
-	rows, err := csv.NewReader(rec.Body).ReadAll()
+	body, ok := bytes.CutPrefix(rec.Body.Bytes(), []byte(utf8BOM))
+	if !ok {
+		t.Errorf("the CSV does not start with a UTF-8 byte order mark")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,8 +412,9 @@ func TestItem(t *testing.T) {
 	if _, ok := linkByRel(f.Links, relCollection); !ok {
 		t.Error("no collection link")
 	}
+	f.Properties = nil
 	decode(t, get(t, s, "/collections/sites/items/alibaba-eu-west-2?at=2020-01-01"), &f)
-	if f.Properties["status"] != nil || f.Properties["name"] == nil {
+	if _, has := f.Properties["status"]; has || f.Properties["name"] == nil {
 		t.Errorf("a site before it exists: %v", f.Properties)
 	}
 }

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/url"
 	"slices"
@@ -10,6 +8,7 @@ import (
 	"strings"
 
 	"dcatlas/geo"
+	"dcatlas/geo/country"
 )
 
 // siteQuery is a parsed items, timeline or tile query, with its filters normalized.
@@ -122,11 +121,44 @@ func parseSortby(v string) ([]string, error) {
 	return out, nil
 }
 
-// propertyNames are the properties of a site feature, in output order.
+// propertyNames are the properties of a site feature, in output order. Each EDTF date is followed
+// by its earliest and latest day as plain dates (see dateBounds).
 func propertyNames() []string {
 	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
-		"status", "status_date", "status_precision", "pending_status", "pending_date", "at",
-		"announced", "opened", "closing", "closed", "notes", "events"}
+		"status", "status_date", "status_date_earliest", "status_date_latest", "status_precision",
+		"pending_status", "pending_date", "pending_date_earliest", "pending_date_latest", "at",
+		"announced", "announced_earliest", "announced_latest", "opened", "opened_earliest", "opened_latest",
+		"closing", "closing_earliest", "closing_latest", "closed", "closed_earliest", "closed_latest",
+		"notes", "events"}
+}
+
+// dateBounds splits a property name such as opened_earliest into the EDTF date property it bounds
+// (opened) and which end; ok is false for other names.
+func dateBounds(name string) (date string, latest, ok bool) {
+	if d, found := strings.CutSuffix(name, "_earliest"); found {
+		return d, false, true
+	}
+	if d, found := strings.CutSuffix(name, "_latest"); found {
+		return d, true, true
+	}
+	return "", false, false
+}
+
+// siteDate is the EDTF date behind a date property of a site in its state, or nil.
+func siteDate(m geo.Match, name string) *geo.Date {
+	switch name {
+	case "status_date":
+		if m.State.Since != nil {
+			return &m.State.Since.Date
+		}
+	case "pending_date":
+		if m.State.Pending != nil {
+			return &m.State.Pending.Date
+		}
+	case "announced", "opened", "closing", "closed":
+		return firstDate(m.Site, name)
+	}
+	return nil
 }
 
 func parseProperties(v string) ([]string, error) {
@@ -296,9 +328,20 @@ func events(s *geo.Site) []eventJSON {
 	return out
 }
 
-// property returns the value of a named property of a site in its state at day at.
+// property returns the value of a named property of a site in its state at day at, nil when it
+// has none.
 func property(m geo.Match, at geo.Day, name string) any {
 	s, st := m.Site, m.State
+	if date, latest, ok := dateBounds(name); ok {
+		d := siteDate(m, date)
+		switch {
+		case d == nil:
+			return nil
+		case latest:
+			return d.Latest().String()
+		}
+		return d.Earliest().String()
+	}
 	switch name {
 	case "name":
 		return s.Name
@@ -342,14 +385,17 @@ func property(m geo.Match, at geo.Day, name string) any {
 	return nil
 }
 
-// feature is a site as a GeoJSON feature.
+// feature is a site as a GeoJSON feature. Properties without a value are left out, never null, so
+// that every feature validates against the schema, whose types do not allow null.
 func feature(m geo.Match, at geo.Day, props []string, skipGeometry bool) object {
 	if props == nil {
 		props = propertyNames()
 	}
 	p := make(object, 0, len(props))
 	for _, name := range props {
-		p = append(p, member{name, property(m, at, name)})
+		if v := property(m, at, name); v != nil {
+			p = append(p, member{name, v})
+		}
 	}
 	var geom any
 	if !skipGeometry {
@@ -358,17 +404,28 @@ func feature(m geo.Match, at geo.Day, props []string, skipGeometry bool) object 
 	return object{{"type", "Feature"}, {"id", m.Site.ID}, {"geometry", geom}, {"properties", p}}
 }
 
-// csvColumns are the CSV columns after id, lon and lat.
+// csvColumns are the CSV columns after id, lon and lat: the feature's properties, the country's
+// name beside its code, and the sources instead of notes and events.
 func csvColumns() []string {
-	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
-		"status", "status_date", "status_precision", "pending_status", "pending_date", "at",
-		"announced", "opened", "closing", "closed", "events", "sources"}
+	var cols []string
+	for _, name := range propertyNames() {
+		switch name {
+		case "notes":
+		case "events":
+			cols = append(cols, "events", "sources")
+		case "country":
+			cols = append(cols, "country", "country_name")
+		default:
+			cols = append(cols, name)
+		}
+	}
+	return cols
 }
 
-// encodeCSV writes one row per site, with lon/lat columns and the status at the date.
+// encodeCSV writes one row per site, with lon/lat columns and the status at the date, for
+// spreadsheets (see newSpreadsheetCSV). Sources are one URL per line in their cell.
 func encodeCSV(ms []geo.Match, at geo.Day) ([]byte, error) {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	buf, w := newSpreadsheetCSV()
 	if err := w.Write(append([]string{"id", "lon", "lat"}, csvColumns()...)); err != nil {
 		return nil, err
 	}
@@ -391,7 +448,10 @@ func encodeCSV(ms []geo.Match, at geo.Day) ([]byte, error) {
 						}
 					}
 				}
-				row = append(row, strings.Join(urls, " "))
+				row = append(row, strings.Join(urls, "\n"))
+			case "country_name":
+				c, _ := country.Lookup(m.Site.Country)
+				row = append(row, c.Name)
 			default:
 				v := property(m, at, col)
 				if v == nil {
