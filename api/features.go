@@ -125,6 +125,8 @@ func (s *Server) collectionDoc(base string) object {
 			// drops EDTF dates that do not fit a guessed Date).
 			{Href: base + "/collections/" + collectionID + "/schema", Rel: "describedby", Type: mediaSchemaJSON, Title: "Schema of the features"},
 			{Href: base + "/collections/" + collectionID + "/schema", Rel: "describedBy", Type: mediaSchemaJSON, Title: "Schema of the features"},
+			// OGC API – Features Part 5's relation, which newer QGIS follows to type its fields.
+			{Href: base + "/collections/" + collectionID + "/schema", Rel: relSchema, Type: mediaSchemaJSON, Title: "Schema of the features"},
 		}},
 	}
 }
@@ -199,6 +201,29 @@ func (s *Server) handleQueryables(c echo.Context) error {
 
 // propertySchema is the JSON Schema of each feature property, by name.
 func propertySchema(name string) object {
+	sch := basePropertySchema(name)
+	switch name {
+	case "name", "provider", "city", "country", "at", "events":
+		return sch // always there
+	}
+	if omitWhenEmpty(name) {
+		return sch // left out when empty, never null
+	}
+	// Other members are null when the site has no value, and say so.
+	for i := range sch {
+		switch sch[i].name {
+		case "type":
+			sch[i].value = []any{sch[i].value, "null"}
+		case "enum":
+			statuses := geo.Statuses()
+			sch[i].value = []any{statuses[0], statuses[1], statuses[2], statuses[3], nil}
+		}
+	}
+	return sch
+}
+
+// basePropertySchema is the JSON Schema of a property's values, null aside.
+func basePropertySchema(name string) object {
 	str := func(title string) object { return object{{"title", title}, {"type", "string"}} }
 	edtf := func(title string) object {
 		return object{{"title", title + " (EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, ~ ? % qualifiers, or a range A/B)"}, {"type", "string"}}
@@ -208,7 +233,7 @@ func propertySchema(name string) object {
 		if latest {
 			end = "Latest"
 		}
-		return object{{"title", end + " day " + date + " can mean, as a plain date (from the EDTF text beside it)"}, {"type", "string"}, {"format", "date"}}
+		return object{{"title", end + " day " + date + " can mean, as a plain date (from the EDTF text beside it; left out when there is none)"}, {"type", "string"}, {"format", "date"}}
 	}
 	switch name {
 	case "zones":
@@ -267,7 +292,6 @@ func (s *Server) handleSchema(c echo.Context) error {
 				{"type", object{{"type", "string"}, {"enum", []string{"Feature"}}}},
 				{"id", object{{"title", "Site id"}, {"type", "string"}}},
 				{"geometry", pointSchema()},
-				// Members without a value are left out, so none is required and none is null.
 				{"properties", object{{"type", "object"}, {"properties", props}, {"additionalProperties", false}}},
 				{"links", object{{"type", "array"}, {"items", object{{"type", "object"}}}}},
 			}},
@@ -422,12 +446,19 @@ func (s *Server) handleItem(c echo.Context) error {
 			// The site exists later: show it with no status rather than hide it.
 			doc = feature(geo.Match{Site: site, State: site.At(site.Events[len(site.Events)-1].Date.Latest())}, sq.at, sq.properties, sq.skipGeometry)
 			props, _ := doc.get("properties").(object)
-			props = slices.DeleteFunc(props, func(m member) bool {
-				return m.name == "status" || strings.HasPrefix(m.name, "status_") || strings.HasPrefix(m.name, "pending_")
-			})
+			kept := props[:0]
+			for _, m := range props {
+				if n := m.name; n == "status" || strings.HasPrefix(n, "status_") || strings.HasPrefix(n, "pending_") {
+					if omitWhenEmpty(n) {
+						continue
+					}
+					m.value = nil
+				}
+				kept = append(kept, m)
+			}
 			for i := range doc {
 				if doc[i].name == "properties" {
-					doc[i].value = props
+					doc[i].value = kept
 				}
 			}
 		}

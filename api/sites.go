@@ -132,6 +132,14 @@ func propertyNames() []string {
 		"notes", "events"}
 }
 
+// omitWhenEmpty reports whether a property is left out of a feature, rather than null, when it has
+// no value: the number and plain-date properties. Their schema gives a single type name, the only
+// form GDAL's OAPIF driver reads (it types a field whose type is ["integer", "null"] as text).
+func omitWhenEmpty(name string) bool {
+	_, _, isBound := dateBounds(name)
+	return isBound || name == "zones"
+}
+
 // dateBounds splits a property name such as opened_earliest into the EDTF date property it bounds
 // (opened) and which end; ok is false for other names.
 func dateBounds(name string) (date string, latest, ok bool) {
@@ -385,15 +393,16 @@ func property(m geo.Match, at geo.Day, name string) any {
 	return nil
 }
 
-// feature is a site as a GeoJSON feature. Properties without a value are left out, never null, so
-// that every feature validates against the schema, whose types do not allow null.
+// feature is a site as a GeoJSON feature. A text property without a value is null, as the schema
+// allows, because clients that type fields from the first page (QGIS 3.22) drop fields they do not
+// see there; a number or plain-date property without a value is left out (see omitWhenEmpty).
 func feature(m geo.Match, at geo.Day, props []string, skipGeometry bool) object {
 	if props == nil {
 		props = propertyNames()
 	}
 	p := make(object, 0, len(props))
 	for _, name := range props {
-		if v := property(m, at, name); v != nil {
+		if v := property(m, at, name); v != nil || !omitWhenEmpty(name) {
 			p = append(p, member{name, v})
 		}
 	}
