@@ -281,9 +281,13 @@ func (s *Server) sitesTileJSON(base, query string) object {
 	if query != "" {
 		tiles += "?" + query
 	}
+	// A field's value is its bare type word: GDAL types a field as a number only when it reads
+	// exactly "Number". What each field means is in the layer's description.
 	fields := object{}
+	var meanings []string
 	for _, f := range geo.SiteFields() {
-		fields = append(fields, member{f.Name, f.Type + ": " + f.Description})
+		fields = append(fields, member{f.Name, f.Type})
+		meanings = append(meanings, f.Name+": "+f.Description)
 	}
 	return object{
 		{"tilejson", "3.0.0"},
@@ -297,7 +301,7 @@ func (s *Server) sitesTileJSON(base, query string) object {
 		{"bounds", webMercatorBounds()},
 		{"vector_layers", []object{{
 			{"id", geo.SiteLayerName},
-			{"description", "One point per site that exists at the date and passes the filters"},
+			{"description", "One point per site that exists at the date and passes the filters. Fields: " + strings.Join(meanings, "; ") + "."},
 			{"minzoom", 0},
 			{"maxzoom", SitesMaxZoom},
 			{"fields", fields},
