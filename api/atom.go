@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
 	"net/url"
@@ -28,8 +29,7 @@ func (s *Server) handleChangesAtom(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	key := "/changes.atom?" + base + "?" + cq.key() + "&query=" + c.QueryParams().Encode()
-	return s.send(c, key, func() (*response, error) {
+	return s.sendWork(c, cq.key(c.Path(), base, c.QueryParams()), jsonWorkBytes, func(context.Context) (*response, error) {
 		chs := s.ds.Changes(cq.from, cq.to, cq.filter)
 		chs = chs[:min(len(chs), maxFeedEntries)]
 		self := base + "/changes.atom"

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -76,9 +77,10 @@ func (s *Server) parseChangesQuery(q url.Values, allowed ...string) (changesQuer
 // yearBefore is the day twelve months before d.
 func yearBefore(d geo.Day) geo.Day { return geo.DayFromTime(d.Time().AddDate(-1, 0, 0)) }
 
-// key is the normalized query, for caching.
-func (cq changesQuery) key() string {
-	return fmt.Sprintf("from=%s&to=%s&given=%v&%s", cq.from, cq.to, cq.windowGiven, cq.siteQuery.key())
+// key is the cache key of an answer of route to the query as parsed and, for the links, as written.
+func (cq changesQuery) key(route, base string, q url.Values) cacheKey {
+	return keyOf(route).with("base", base).with("from", cq.from).with("to", cq.to).with("window", cq.windowGiven).
+		withQuery(cq.siteQuery).with("query", q.Encode())
 }
 
 // cacheControl keeps answers for a window that moves with today shorter.
@@ -93,8 +95,7 @@ func (s *Server) handleChanges(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	key := "/changes?" + base + "?" + cq.key() + "&query=" + c.QueryParams().Encode()
-	return s.send(c, key, func() (*response, error) {
+	return s.sendWork(c, cq.key(c.Path(), base, c.QueryParams()), jsonWorkBytes, func(context.Context) (*response, error) {
 		all := s.ds.Changes(cq.from, cq.to, cq.filter)
 		page := all[min(cq.offset, len(all)):min(cq.offset+cq.limit, len(all))]
 		var r *response
@@ -129,7 +130,7 @@ func (s *Server) handleChanges(c echo.Context) error {
 			if cq.format == "csv" {
 				ext = "csv"
 			}
-			r.disposition = fmt.Sprintf(`attachment; filename="%s-changes-%s-to-%s.%s"`, s.filePrefix(cq.filter), cq.from, cq.to, ext)
+			r.disposition = fmt.Sprintf(`attachment; filename="%s-changes-%s-to-%s.%s"`, filePrefix(s.ds, cq.filter), cq.from, cq.to, ext)
 		}
 		return r, nil
 	})
