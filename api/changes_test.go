@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -328,4 +330,34 @@ func TestChangesFeedIsLinked(t *testing.T) {
 			t.Errorf("OpenAPI documents %s with %q, want %q", path, got, params)
 		}
 	}
+}
+
+// FuzzChangesQuery checks that any query to /changes is answered with 200 or a 400 problem naming
+// a parameter, never a 500 or a reversed window.
+func FuzzChangesQuery(f *testing.F) {
+	for _, q := range []string{"", "from=2025-01-01&to=2025-06-30", "from=2025-06-30&to=2025-01-01", "to=0001-01-01",
+		"from=9999-12-31", "status=closing,closed&country=cn&q=nan", "limit=1&offset=999999999", "f=csv&download=1", "from=2025-02-30"} {
+		f.Add(q)
+	}
+	s := newTestServer(f, Options{})
+	f.Fuzz(func(t *testing.T, query string) {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			t.Skip()
+		}
+		cq, err := s.parseChangesQuery(q, changesParams()...)
+		if err != nil {
+			var p *Problem
+			if !errors.As(err, &p) || p.Status != http.StatusBadRequest || !q.Has(p.Parameter) {
+				t.Fatalf("%q: %v is not a 400 problem naming a parameter", query, err)
+			}
+			return
+		}
+		if cq.to < cq.from {
+			t.Fatalf("%q: window %s to %s is reversed", query, cq.from, cq.to)
+		}
+		if rec := get(t, s, "/changes?"+q.Encode()); rec.Code != http.StatusOK {
+			t.Fatalf("%q: %d %s", query, rec.Code, rec.Body)
+		}
+	})
 }
