@@ -361,3 +361,22 @@ func FuzzChangesQuery(f *testing.F) {
 		}
 	})
 }
+
+// TestSinceIsWhenTheStatusBegan checks the "since" the popup and the CSV show: Seoul has been
+// active since it opened in 2022-03, not since its second data centre of 2025-06.
+func TestSinceIsWhenTheStatusBegan(t *testing.T) {
+	s := newTestServer(t, Options{})
+	var item struct{ Properties map[string]any }
+	decode(t, get(t, s, "/collections/sites/items/alibaba-ap-northeast-2?at=2025-09-24"), &item)
+	if item.Properties["status"] != "active" || item.Properties["status_date"] != "2022-03" {
+		t.Errorf("Seoul in GeoJSON: %v since %v, want active since 2022-03", item.Properties["status"], item.Properties["status_date"])
+	}
+	body := bytes.TrimPrefix(get(t, s, "/collections/sites/items?f=csv&q=seoul&at=2025-09-24").Body.Bytes(), []byte(utf8BOM))
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("%v: %d rows", err, len(rows))
+	}
+	if col := slices.Index(rows[0], "status_date"); col < 0 || rows[1][col] != "2022-03" {
+		t.Errorf("Seoul in CSV: status_date column %d of %q", col, rows[1])
+	}
+}
