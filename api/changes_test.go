@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -327,5 +329,54 @@ func TestChangesFeedIsLinked(t *testing.T) {
 		if !slices.Equal(got, params) {
 			t.Errorf("OpenAPI documents %s with %q, want %q", path, got, params)
 		}
+	}
+}
+
+// FuzzChangesQuery checks that any query to /changes is answered with 200 or a 400 problem naming
+// a parameter, never a 500 or a reversed window.
+func FuzzChangesQuery(f *testing.F) {
+	for _, q := range []string{"", "from=2025-01-01&to=2025-06-30", "from=2025-06-30&to=2025-01-01", "to=0001-01-01",
+		"from=9999-12-31", "status=closing,closed&country=cn&q=nan", "limit=1&offset=999999999", "f=csv&download=1", "from=2025-02-30"} {
+		f.Add(q)
+	}
+	s := newTestServer(f, Options{})
+	f.Fuzz(func(t *testing.T, query string) {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			t.Skip()
+		}
+		cq, err := s.parseChangesQuery(q, changesParams()...)
+		if err != nil {
+			var p *Problem
+			if !errors.As(err, &p) || p.Status != http.StatusBadRequest || !q.Has(p.Parameter) {
+				t.Fatalf("%q: %v is not a 400 problem naming a parameter", query, err)
+			}
+			return
+		}
+		if cq.to < cq.from {
+			t.Fatalf("%q: window %s to %s is reversed", query, cq.from, cq.to)
+		}
+		if rec := get(t, s, "/changes?"+q.Encode()); rec.Code != http.StatusOK {
+			t.Fatalf("%q: %d %s", query, rec.Code, rec.Body)
+		}
+	})
+}
+
+// TestSinceIsWhenTheStatusBegan checks the "since" the popup and the CSV show: Seoul has been
+// active since it opened in 2022-03, not since its second data centre of 2025-06.
+func TestSinceIsWhenTheStatusBegan(t *testing.T) {
+	s := newTestServer(t, Options{})
+	var item struct{ Properties map[string]any }
+	decode(t, get(t, s, "/collections/sites/items/alibaba-ap-northeast-2?at=2025-09-24"), &item)
+	if item.Properties["status"] != "active" || item.Properties["status_date"] != "2022-03" {
+		t.Errorf("Seoul in GeoJSON: %v since %v, want active since 2022-03", item.Properties["status"], item.Properties["status_date"])
+	}
+	body := bytes.TrimPrefix(get(t, s, "/collections/sites/items?f=csv&q=seoul&at=2025-09-24").Body.Bytes(), []byte(utf8BOM))
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("%v: %d rows", err, len(rows))
+	}
+	if col := slices.Index(rows[0], "status_date"); col < 0 || rows[1][col] != "2022-03" {
+		t.Errorf("Seoul in CSV: status_date column %d of %q", col, rows[1])
 	}
 }
