@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"dcatlas/api"
 )
 
@@ -24,6 +26,7 @@ type serveConfig struct {
 	baseURL    string
 	cacheBytes int
 	logLevel   string
+	logBuffer  int // bytes
 	shutdown   time.Duration
 	rateLimit  float64
 	debugAddr  string
@@ -54,6 +57,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	fl.IntVar(&cfg.cacheBytes, "cache-mb", cacheMB, "memory for cached responses and tiles, in MiB (env DCATLAS_CACHE_MB)")
 	fl.StringVar(&cfg.logLevel, "log-level", envOr("DCATLAS_LOG_LEVEL", "info"), "debug, info, warn or error (env DCATLAS_LOG_LEVEL)")
+	logKB, err := strconv.Atoi(envOr("DCATLAS_LOG_BUFFER_KB", "1024"))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_LOG_BUFFER_KB: %w", err)
+	}
+	fl.IntVar(&cfg.logBuffer, "log-buffer-kb", logKB, "log lines held while stderr is slow, in KiB; beyond it lines are dropped and counted (env DCATLAS_LOG_BUFFER_KB)")
 	fl.StringVar(&cfg.basemapURL, "basemap-url", envOr("DCATLAS_BASEMAP_URL", ""), "external XYZ base map for the web viewer instead of the built-in one, e.g. https://{s}.tile.example.org/{z}/{x}/{y}{r}.png (env DCATLAS_BASEMAP_URL)")
 	fl.StringVar(&cfg.basemapAttribution, "basemap-attribution", envOr("DCATLAS_BASEMAP_ATTRIBUTION", ""), "attribution of the external base map, as plain text (env DCATLAS_BASEMAP_ATTRIBUTION)")
 	rate, err := strconv.ParseFloat(envOr("DCATLAS_RATE_LIMIT", "0"), 64)
@@ -81,6 +89,10 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 		return cfg, fmt.Errorf("--cache-mb must be at least 1")
 	}
 	cfg.cacheBytes <<= 20
+	if cfg.logBuffer < 4 {
+		return cfg, fmt.Errorf("--log-buffer-kb must be at least 4")
+	}
+	cfg.logBuffer <<= 10
 	if cfg.basemapURL != "" {
 		if err := api.ValidateBasemapURL(cfg.basemapURL); err != nil {
 			return cfg, fmt.Errorf("--basemap-url: %w", err)
@@ -99,8 +111,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	logCtx, stopLog := context.WithCancel(context.Background())
-	logs := newLogBuffer(logCtx, stderr, 250*time.Millisecond)
-	defer func() { stopLog(); logs.Flush() }()
+	logs := newLogBuffer(logCtx, stderr, cfg.logBuffer, 250*time.Millisecond)
+	// The last lines, unless stderr is stalled: then they are lost rather than the exit.
+	defer func() { logs.Flush(time.Second); stopLog() }()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	start := time.Now()
 	atlas, err := loadAtlas()
@@ -113,7 +126,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
 		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst,
-		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution})
+		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution,
+		Metrics: []prometheus.Collector{logs.collector()}})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
@@ -129,7 +143,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "sites", len(ds.Sites), "dataset", ds.Version, "startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(stdout, "dcatlas serving %d sites on http://%s\n", len(ds.Sites), ln.Addr())
-	logs.Flush() // the start-up lines now; request lines are batched
+	logs.Flush(time.Second) // the start-up lines now; request lines are batched
 	if cfg.debugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.debugAddr)
 		if err != nil {
@@ -148,7 +162,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "timeout", cfg.shutdown.String())
-	srv.SetReady(false)
+	srv.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {

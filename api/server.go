@@ -10,10 +10,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
 
 	"dcatlas/geo"
@@ -42,6 +44,9 @@ type Options struct {
 	// with ValidateBasemapURL. BasemapAttribution is its attribution, as plain text.
 	BasemapURL         string
 	BasemapAttribution string
+	// Metrics are more collectors to serve on /metrics beside the server's own, such as the
+	// process's log buffer.
+	Metrics []prometheus.Collector
 }
 
 // DefaultCacheBytes is the response cache budget when Options leave it zero.
@@ -63,6 +68,9 @@ type Server struct {
 	frameDeny []string
 	limiter   *limiter // nil when rate limiting is off
 	started   time.Time
+	// draining is closed by Drain: work still waiting for a slot gives up with 503.
+	draining  chan struct{}
+	drainOnce sync.Once
 }
 
 // New returns a Server for the dataset, ready to serve.
@@ -77,7 +85,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now()}
+	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(), draining: make(chan struct{})}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -114,6 +122,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 
 // SetReady says whether /readyz reports the server ready; it goes false while shutting down.
 func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+// Drain prepares the shutdown: /readyz reports not ready, and requests waiting for a drawing slot
+// are answered 503 with Retry-After at once instead of holding the shutdown up; work already
+// running finishes.
+func (s *Server) Drain() {
+	s.ready.Store(false)
+	s.drainOnce.Do(func() { close(s.draining) })
+}
 
 // today is the default date of queries.
 func (s *Server) today() geo.Day { return geo.DayFromTime(s.opts.Now()) }

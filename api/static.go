@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -141,10 +142,12 @@ func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{
 		return err
 	}
 	key := "/static/" + im.name() + "?" + r.key()
-	return s.send(c, key, func() (*response, error) {
+	err = s.send(c, key, func() (*response, error) {
 		select {
 		case slots <- struct{}{}:
 			defer func() { <-slots }()
+		case <-s.draining:
+			return nil, problemf(http.StatusServiceUnavailable, "the server is shutting down; try again")
 		case <-time.After(slotWait):
 			return nil, problemf(http.StatusServiceUnavailable, "no drawing slot became free within %s; try again", slotWait)
 		}
@@ -167,7 +170,14 @@ func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{
 		}
 		return resp, nil
 	})
+	if p := (*Problem)(nil); errors.As(err, &p) && p.Status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfterBusy)
+	}
+	return err
 }
+
+// retryAfterBusy is the Retry-After, in seconds, of a 503 for want of a slot.
+const retryAfterBusy = "5"
 
 // StaticImage draws the static image name ("map.png", "map.svg", "timeline.png" or
 // "timeline.svg") for the query q exactly as GET /static/{name} does: the same parameters, checks
