@@ -71,7 +71,7 @@ func buildBinary(tb testing.TB) string {
 type binServer struct {
 	URL        string // http://127.0.0.1:PORT, without a trailing slash
 	cmd        *exec.Cmd
-	stderr     *syncBuffer // nil when stderr goes to a file of the test's (see startBinaryTo)
+	stderr     *syncBuffer   // nil when stderr goes to a file of the test's (see startBinaryTo)
 	exited     chan struct{} // closed once the process has exited and wait is set
 	wait       error
 	terminated bool // terminate has run
