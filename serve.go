@@ -14,23 +14,24 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"dcatlas/api"
+	"dcatlas/connlimit"
 )
 
 // serveConfig is the server's configuration from flags and environment.
 type serveConfig struct {
-	addr       string
-	dataDir    string
-	baseURL    string
-	cacheBytes int
-	logLevel   string
-	logBuffer  int // bytes
-	shutdown   time.Duration
-	rateLimit  float64
-	debugAddr  string
-	rateBurst  int
+	addr        string
+	dataDir     string
+	baseURL     string
+	cacheBytes  int
+	logLevel    string
+	logBuffer   int // bytes
+	shutdown    time.Duration
+	rateLimit   float64
+	debugAddr   string
+	metricsAddr string
+	maxConns    int
+	rateBurst   int
 	// basemapURL and basemapAttribution configure an external base map for the web viewer.
 	basemapURL         string
 	basemapAttribution string
@@ -75,6 +76,12 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.Float64Var(&cfg.rateLimit, "rate-limit", rate, "requests per second allowed per client IP; 0 turns the limit off (env DCATLAS_RATE_LIMIT)")
 	fl.IntVar(&cfg.rateBurst, "rate-burst", burst, "requests a client may burst above --rate-limit (env DCATLAS_RATE_BURST)")
 	fl.StringVar(&cfg.debugAddr, "debug-addr", envOr("DCATLAS_DEBUG_ADDR", ""), "address for pprof profiles (/debug/pprof/), e.g. 127.0.0.1:6060; off when empty (env DCATLAS_DEBUG_ADDR)")
+	fl.StringVar(&cfg.metricsAddr, "metrics-addr", envOr("DCATLAS_METRICS_ADDR", ""), "serve /metrics on this address only, e.g. 127.0.0.1:9090, instead of on --addr (env DCATLAS_METRICS_ADDR)")
+	maxConns, err := strconv.Atoi(envOr("DCATLAS_MAX_CONNS", strconv.Itoa(connlimit.DefaultMax())))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_MAX_CONNS: %w", err)
+	}
+	fl.IntVar(&cfg.maxConns, "max-conns", maxConns, "open connections at most; idle ones are closed to make room, and beyond it new ones get 503 (env DCATLAS_MAX_CONNS; default 10000 or the open-file limit less 128)")
 	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
 	if err := fl.Parse(args); err != nil {
 		return cfg, errUsage
@@ -84,6 +91,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if cfg.rateLimit < 0 || cfg.rateBurst < 1 {
 		return cfg, fmt.Errorf("--rate-limit must be at least 0 and --rate-burst at least 1")
+	}
+	if cfg.maxConns < 1 {
+		return cfg, fmt.Errorf("--max-conns must be at least 1")
 	}
 	if cfg.cacheBytes < 1 {
 		return cfg, fmt.Errorf("--cache-mb must be at least 1")
@@ -124,16 +134,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
 	}
+	// Under pressure (over half the cap open), connections idle for 5 s are closed.
+	conns := connlimit.New(cfg.maxConns, 5*time.Second)
 	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
 		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst,
 		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution,
-		Metrics: []prometheus.Collector{logs.collector()}})
+		HideMetrics: cfg.metricsAddr != "",
+		Metrics:     append(conns.Collectors(), logs.collector())})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
+	ln = conns.Listener(ln)
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	defer stopSweep()
+	go conns.Sweep(sweepCtx, time.Second)
 	hs := &http.Server{
 		Handler:           srv,
+		ConnState:         conns.ConnState,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -141,9 +159,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "sites", len(ds.Sites), "dataset", ds.Version, "startup_ms", time.Since(start).Milliseconds())
-	fmt.Fprintf(stdout, "dcatlas serving %d sites on http://%s\n", len(ds.Sites), ln.Addr())
-	logs.Flush(time.Second) // the start-up lines now; request lines are batched
 	if cfg.debugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.debugAddr)
 		if err != nil {
@@ -154,6 +169,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer debug.Close()
 		log.Info("profiling", "addr", dln.Addr().String())
 	}
+	metricsAddr := ""
+	if cfg.metricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
+		go ms.Serve(mln)
+		defer ms.Close()
+		metricsAddr = mln.Addr().String()
+		log.Info("metrics", "addr", metricsAddr)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "sites", len(ds.Sites), "dataset", ds.Version, "startup_ms", time.Since(start).Milliseconds())
+	if metricsAddr != "" {
+		fmt.Fprintf(stdout, "dcatlas metrics on http://%s/metrics\n", metricsAddr)
+	}
+	fmt.Fprintf(stdout, "dcatlas serving %d sites on http://%s\n", len(ds.Sites), ln.Addr())
+	logs.Flush(time.Second) // the start-up lines now; request lines are batched
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

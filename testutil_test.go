@@ -71,6 +71,7 @@ func buildBinary(tb testing.TB) string {
 type binServer struct {
 	URL        string // http://127.0.0.1:PORT, without a trailing slash
 	cmd        *exec.Cmd
+	stdout     *lineWatcher
 	stderr     *syncBuffer   // nil when stderr goes to a file of the test's (see startBinaryTo)
 	exited     chan struct{} // closed once the process has exited and wait is set
 	wait       error
@@ -113,6 +114,7 @@ func startBinaryTo(tb testing.TB, bin, dir string, env []string, stderr *os.File
 	s.cmd.Dir = dir
 	s.cmd.Env = env
 	s.cmd.Stdout = stdout
+	s.stdout = stdout
 	s.cmd.Stderr = s.stderr
 	if stderr != nil {
 		s.stderr = nil

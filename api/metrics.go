@@ -108,8 +108,16 @@ func (s *Server) observeBuild(c echo.Context, d time.Duration) {
 	s.metrics.build.WithLabelValues(routeLabel(c), c.Param("layer")).Observe(d.Seconds())
 }
 
+// MetricsHandler serves the metrics in the Prometheus text format, for a listener of their own.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
 func (s *Server) registerMetricsRoutes() {
-	h := promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+	if s.opts.HideMetrics {
+		return
+	}
+	h := s.MetricsHandler()
 	s.get("/metrics", func(c echo.Context) error {
 		if err := checkParams(c.QueryParams()); err != nil {
 			return err

@@ -44,6 +44,9 @@ type Options struct {
 	// with ValidateBasemapURL. BasemapAttribution is its attribution, as plain text.
 	BasemapURL         string
 	BasemapAttribution string
+	// HideMetrics leaves /metrics out of the routes: it is served elsewhere, by MetricsHandler on a
+	// listener of its own.
+	HideMetrics bool
 	// Metrics are more collectors to serve on /metrics beside the server's own, such as the
 	// process's log buffer.
 	Metrics []prometheus.Collector
