@@ -142,6 +142,9 @@ func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{
 		return err
 	}
 	key := "/static/" + im.name() + "?" + r.key()
+	if done, err := s.headUncached(c, key, im.mediaType(), r.sq.cacheControl()); done {
+		return err
+	}
 	err = s.send(c, key, func() (*response, error) {
 		select {
 		case slots <- struct{}{}:

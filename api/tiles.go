@@ -187,6 +187,13 @@ func (s *Server) handleTile(c echo.Context) error {
 	if err := checkParams(c.QueryParams()); err != nil {
 		return err
 	}
+	mediaType := mediaPNG
+	if r.format == formatMVT {
+		mediaType = mediaMVT
+	}
+	if done, err := s.headUncached(c, r.path(), mediaType, basemapCacheControl); done {
+		return err
+	}
 	return s.send(c, r.path(), func() (*response, error) {
 		var resp *response
 		switch r.format {
@@ -219,6 +226,9 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 		return err
 	}
 	key := r.path() + "?" + sq.key() // the key holds whether at was given: it sets Cache-Control
+	if done, err := s.headUncached(c, key, mediaMVT, sq.cacheControl()); done {
+		return err
+	}
 	return s.send(c, key, func() (*response, error) {
 		b, err := mvt.Marshal(mvt.Layers{s.ds.SiteLayer(r.tile, sq.at, sq.filter)})
 		if err != nil {
