@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"gopkg.in/yaml.v3"
@@ -66,6 +67,9 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// MaxFileBytes bounds a data file: parsing takes many times its size in memory.
+const MaxFileBytes = 64 << 20
+
 // ErrNoData means the directory holds no data file.
 var ErrNoData = errors.New("data: no *.yaml data file found")
 
@@ -85,6 +89,10 @@ func Load(fsys fs.FS, opts Options) (*geo.Dataset, error) {
 	siteLines := map[string]Problem{}
 	hash := sha256.New()
 	for _, name := range names {
+		if fi, err := fs.Stat(fsys, name); err == nil && fi.Size() > MaxFileBytes {
+			problems = append(problems, Problem{path.Base(name), 1, fmt.Sprintf("the file is %d MiB; at most %d MiB is read", fi.Size()>>20, MaxFileBytes>>20)})
+			continue
+		}
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
@@ -197,7 +205,29 @@ func (p *parser) text(parent *yaml.Node, f map[string]*yaml.Node, key, what stri
 	if v == "" && required {
 		p.addf(n, "%q in %s is empty", key, what)
 	}
+	if limit := maxChars(key); len(v) > limit { // bytes ≥ characters: count only when it may matter
+		if c := utf8.RuneCountInString(v); c > limit {
+			p.addf(n, "%q in %s is %d characters long; at most %d are allowed", key, what, c, limit)
+			v = "" // not carried further: the data is refused anyway
+		}
+	}
 	return v, n
+}
+
+// maxChars is the longest text allowed under key, in characters. Names are drawn in labels and
+// legends and copied into every answer, so they stay short; notes are prose, served whole.
+func maxChars(key string) int {
+	switch key {
+	case "notes":
+		return 10_000
+	case "note", "url", "title":
+		return 2_000
+	case "short_name":
+		return 40
+	case "name", "city", "partner", "publisher", "region":
+		return 200
+	}
+	return 200 // ids, codes, dates, numbers: far shorter when valid
 }
 
 func (p *parser) number(parent *yaml.Node, f map[string]*yaml.Node, key, what string) (float64, bool) {
