@@ -12,9 +12,11 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
@@ -87,20 +89,56 @@ func Load(fsys fs.FS, opts Options) (*geo.Dataset, error) {
 	ds := &geo.Dataset{}
 	var problems Problems
 	siteLines := map[string]Problem{}
+	// Files are read and parsed in parallel, then merged in name order.
+	type parsed struct {
+		name   string
+		b      []byte
+		tooBig *Problem
+		err    error
+		p      parser
+		prov   geo.Provider
+		sites  []lineSite
+	}
+	files := make([]parsed, len(names))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range min(len(names), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f := &files[i]
+				f.name = names[i]
+				if fi, err := fs.Stat(fsys, f.name); err == nil && fi.Size() > MaxFileBytes {
+					f.tooBig = &Problem{path.Base(f.name), 1, fmt.Sprintf("the file is %d MiB; at most %d MiB is read", fi.Size()>>20, MaxFileBytes>>20)}
+					continue
+				}
+				if f.b, f.err = fs.ReadFile(fsys, f.name); f.err != nil {
+					continue
+				}
+				f.p = parser{file: path.Base(f.name), opts: opts}
+				f.prov, f.sites = f.p.parse(f.b)
+			}
+		}()
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 	hash := sha256.New()
-	for _, name := range names {
-		if fi, err := fs.Stat(fsys, name); err == nil && fi.Size() > MaxFileBytes {
-			problems = append(problems, Problem{path.Base(name), 1, fmt.Sprintf("the file is %d MiB; at most %d MiB is read", fi.Size()>>20, MaxFileBytes>>20)})
+	for i := range files {
+		f := &files[i]
+		if f.tooBig != nil {
+			problems = append(problems, *f.tooBig)
 			continue
 		}
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
+		if f.err != nil {
+			return nil, f.err
 		}
-		fmt.Fprintf(hash, "%s\x00%d\x00", name, len(b))
-		hash.Write(b)
-		p := parser{file: path.Base(name), opts: opts}
-		prov, sites := p.parse(b)
+		fmt.Fprintf(hash, "%s\x00%d\x00", f.name, len(f.b))
+		hash.Write(f.b)
+		p, prov, sites := &f.p, f.prov, f.sites
 		problems = append(problems, p.problems...)
 		if prov.ID == "" {
 			continue
