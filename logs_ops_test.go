@@ -138,18 +138,20 @@ func TestSIGHUPDrains(t *testing.T) {
 	}
 }
 
-// TestShutdownAnswersImageQueue sends SIGTERM while far more uncached images are asked for than
-// can be drawn before the shutdown timeout: every request must still get an answer, the image or a
-// 503 with Retry-After, and the process must exit 0 within the timeout.
+// TestShutdownAnswersImageQueue sends SIGTERM while more uncached images are asked for than the
+// work budget lets draw at once: the images being drawn are finished and sent, those still waiting
+// for their share are answered 503 "shutting down" with Retry-After at once, before the drawings
+// end (not left to wait out the queue), and the process exits 0.
 func TestShutdownAnswersImageQueue(t *testing.T) {
-	s := startServer(t, "--shutdown-timeout", "10s")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	s := startServer(t, "--shutdown-timeout", "60s")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	// 20 images of about 1.5 s each on two drawing slots: about 15 s of queue.
-	const n = 20
+	// Each of the largest images takes about half the default work budget: 2 are drawn, 4 wait.
+	const n = 6
 	type answer struct {
 		status     int
 		retryAfter string
+		body       string
 		err        error
 	}
 	answers := make(chan answer, n)
@@ -160,7 +162,7 @@ func TestShutdownAnswersImageQueue(t *testing.T) {
 		go func() {
 			var once sync.Once
 			trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { once.Do(sent.Done) }}
-			url := fmt.Sprintf("%s/static/map.png?width=1024&height=1024&scale=2&title=queue-%d", s.URL, i)
+			url := fmt.Sprintf("%s/static/map.png?width=2048&height=2048&scale=2&title=queue-%d", s.URL, i)
 			req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodGet, url, nil)
 			res, err := client.Do(req)
 			if err != nil {
@@ -168,26 +170,32 @@ func TestShutdownAnswersImageQueue(t *testing.T) {
 				answers <- answer{err: err}
 				return
 			}
-			_, err = io.Copy(io.Discard, res.Body)
+			b, err := io.ReadAll(res.Body)
 			res.Body.Close()
-			answers <- answer{res.StatusCode, res.Header.Get("Retry-After"), err}
+			answers <- answer{res.StatusCode, res.Header.Get("Retry-After"), string(b), err}
 		}()
 	}
 	sent.Wait()
 	time.Sleep(500 * time.Millisecond) // for the server to accept every connection and read its request
 	s.terminate(t)
 	counts := map[int]int{}
-	for range n {
+	for i := range n {
 		a := <-answers
+		if a.status == http.StatusServiceUnavailable && counts[http.StatusOK] > 0 {
+			t.Errorf("answer %d, a 503, came after an image was drawn: the waiting requests were not answered at once", i+1)
+		}
 		switch {
 		case a.err != nil:
 			t.Errorf("a request got no answer: %v", a.err)
-		case a.status == http.StatusServiceUnavailable && a.retryAfter == "":
-			t.Error("503 without Retry-After")
+		case a.status == http.StatusServiceUnavailable && (a.retryAfter == "" || !strings.Contains(a.body, "shutting down")):
+			t.Errorf("503 with Retry-After %q: %s", a.retryAfter, a.body)
 		case a.status != http.StatusOK && a.status != http.StatusServiceUnavailable:
 			t.Errorf("answered %d", a.status)
 		}
 		counts[a.status]++
 	}
 	t.Logf("answers: %v", counts)
+	if counts[http.StatusServiceUnavailable] == 0 {
+		t.Error("no request was waiting at SIGTERM, or the waiting ones were drawn: nothing was answered 503")
+	}
 }

@@ -104,4 +104,3 @@ func measureServer(t *testing.T, dir string, n int) {
 	}
 	s.terminate(t)
 }
-

@@ -104,8 +104,8 @@ func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // observeBuild records how long a cache miss took to compute.
-func (s *Server) observeBuild(c echo.Context, d time.Duration) {
-	s.metrics.build.WithLabelValues(routeLabel(c), c.Param("layer")).Observe(d.Seconds())
+func (s *Server) observeBuild(route, layer string, d time.Duration) {
+	s.metrics.build.WithLabelValues(route, layer).Observe(d.Seconds())
 }
 
 // MetricsHandler serves the metrics in the Prometheus text format, for a listener of their own.

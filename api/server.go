@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,13 +11,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/sync/singleflight"
 
 	"dcatlas/geo"
 	"dcatlas/geo/basemap"
@@ -50,6 +49,11 @@ type Options struct {
 	// Metrics are more collectors to serve on /metrics beside the server's own, such as the
 	// process's log buffer.
 	Metrics []prometheus.Collector
+	// WorkBytes bounds the memory that expensive answers hold while they are built (see work.go);
+	// WorkWait bounds how long a build waits for its share before the answer is 503. Zero means
+	// DefaultWorkBytes and DefaultWorkWait.
+	WorkBytes int64
+	WorkWait  time.Duration
 }
 
 // DefaultCacheBytes is the response cache budget when Options leave it zero.
@@ -65,15 +69,14 @@ type Server struct {
 	ready   atomic.Bool
 	metrics *metrics
 	// building coalesces concurrent cache misses for the same key.
-	building singleflight.Group
+	building flights
+	// work bounds the memory of expensive builds.
+	work *workLimiter
 	// common are the headers of every response, with canonical keys, built once; never modified.
 	common    []headerValue
 	frameDeny []string
 	limiter   *limiter // nil when rate limiting is off
 	started   time.Time
-	// draining is closed by Drain: work still waiting for a slot gives up with 503.
-	draining  chan struct{}
-	drainOnce sync.Once
 }
 
 // New returns a Server for the dataset, ready to serve.
@@ -87,8 +90,15 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.WorkBytes <= 0 {
+		opts.WorkBytes = DefaultWorkBytes
+	}
+	if opts.WorkWait <= 0 {
+		opts.WorkWait = DefaultWorkWait
+	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(), draining: make(chan struct{})}
+	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(),
+		work: newWorkLimiter(opts.WorkBytes, opts.WorkWait)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -126,12 +136,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 // SetReady says whether /readyz reports the server ready; it goes false while shutting down.
 func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
 
-// Drain prepares the shutdown: /readyz reports not ready, and requests waiting for a drawing slot
-// are answered 503 with Retry-After at once instead of holding the shutdown up; work already
-// running finishes.
+// Drain prepares the shutdown: /readyz reports not ready, and builds waiting for their share of
+// the work budget are answered 503 with Retry-After at once instead of holding the shutdown up;
+// builds already running finish.
 func (s *Server) Drain() {
 	s.ready.Store(false)
-	s.drainOnce.Do(func() { close(s.draining) })
+	s.work.drain()
 }
 
 // today is the default date of queries.
@@ -221,30 +231,45 @@ func refuseBodies(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// send answers with the response cached under key, building it with build on a miss. It sets the
-// ETag and Cache-Control, answers 304 to a matching If-None-Match, and sends gzip to clients that
-// accept it. The response is also kept under the request as it came (see fromCache).
-func (s *Server) send(c echo.Context, key string, build func() (*response, error)) error {
-	r, ok := s.cache.get(key)
+// send answers with the response cached under key, building it with build on a miss; build is
+// cheap (see sendWork for the others). It sets the ETag and Cache-Control, answers 304 to a
+// matching If-None-Match, and sends gzip to clients that accept it. The response is also kept
+// under the request as it came (see fromCache).
+func (s *Server) send(c echo.Context, key cacheKey, build func() (*response, error)) error {
+	return s.sendWork(c, key, 0, func(context.Context) (*response, error) { return build() })
+}
+
+// sendWork is send for a build that holds about cost bytes while it runs: on a miss it waits for
+// that share of the work budget first (none when cost is 0). Concurrent misses for the same key
+// wait for one build; it stops when every request waiting for it has gone.
+func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(context.Context) (*response, error)) error {
+	r, ok := s.cache.get(string(key))
 	if !ok {
-		// Concurrent misses for the same key wait for one build instead of each building.
-		v, err, _ := s.building.Do(key, func() (any, error) {
-			if r, ok := s.cache.peek(key); ok {
+		route, layer := routeLabel(c), c.Param("layer") // c is not used once the handler returns
+		var err error
+		r, err = s.building.do(c.Request().Context(), string(key), func(ctx context.Context) (*response, error) {
+			if r, ok := s.cache.peek(string(key)); ok {
 				return r, nil // built by a call that ended after our miss
 			}
+			if cost > 0 {
+				release, err := s.work.acquire(ctx, cost)
+				if err != nil {
+					return nil, err
+				}
+				defer release()
+			}
 			start := time.Now()
-			r, err := build()
+			r, err := build(ctx)
 			if err != nil {
 				return nil, err
 			}
-			s.observeBuild(c, time.Since(start))
-			s.cache.put(key, r)
+			s.observeBuild(route, layer, time.Since(start))
+			s.cache.put(string(key), r)
 			return r, nil
 		})
 		if err != nil {
 			return err
 		}
-		r = v.(*response)
 	}
 	if raw, _ := c.Get(rawKeyName).(string); raw != "" {
 		s.cache.put(raw, r)
@@ -257,11 +282,11 @@ func (s *Server) send(c echo.Context, key string, build func() (*response, error
 // ETag or Content-Length, which only the body gives (RFC 9110 §9.3.2 lets them be left out). A
 // cached answer is sent as for GET, headers only. It reports false, doing nothing, for other
 // methods.
-func (s *Server) headUncached(c echo.Context, key, contentType, cacheControl string) (bool, error) {
+func (s *Server) headUncached(c echo.Context, key cacheKey, contentType, cacheControl string) (bool, error) {
 	if c.Request().Method != http.MethodHead {
 		return false, nil
 	}
-	if r, ok := s.cache.peek(key); ok {
+	if r, ok := s.cache.peek(string(key)); ok {
 		return true, s.write(c, r)
 	}
 	h := c.Response().Header()
