@@ -48,6 +48,7 @@ func TestIdleConnectionsDoNotLockOut(t *testing.T) {
 		res.Body.Close()
 	}
 	client := &http.Client{Timeout: 10 * time.Second}
+	start := time.Now()
 	res, err := client.Get(s.URL + "/collections/sites/items?limit=1")
 	if err != nil {
 		t.Fatalf("a new client after 1,014 idle connections: %v", err)
@@ -57,6 +58,7 @@ func TestIdleConnectionsDoNotLockOut(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Errorf("a new client after 1,014 idle connections: %s", res.Status)
 	}
+	t.Logf("a new client after 1,014 idle connections: %s in %v", res.Status, time.Since(start).Round(time.Millisecond))
 	m := string(get(t, s.URL+"/metrics"))
 	t.Logf("%s", strings.Join(regexp.MustCompile(`(?m)^dcatlas_connections_\w+ \S+$`).FindAllString(m, -1), ", "))
 }
