@@ -132,3 +132,20 @@ func TestGzipNotBestCompression(t *testing.T) {
 		t.Errorf("the compressed body does not decode to the body: %v", err)
 	}
 }
+
+// TestHeadWhereverGet checks that every route answering GET also answers HEAD.
+func TestHeadWhereverGet(t *testing.T) {
+	s := newTestServer(t, Options{Atlas: loadAtlas(t)})
+	methods := map[string]map[string]bool{}
+	for _, r := range s.echo.Routes() {
+		if methods[r.Path] == nil {
+			methods[r.Path] = map[string]bool{}
+		}
+		methods[r.Path][r.Method] = true
+	}
+	for path, m := range methods {
+		if m[http.MethodGet] && !m[http.MethodHead] {
+			t.Errorf("%s answers GET but not HEAD", path)
+		}
+	}
+}
