@@ -87,6 +87,9 @@ type workLimiter struct {
 	wait         time.Duration
 	// waiting, when set (in tests), is called as a build starts to wait for its share.
 	waiting func()
+	// draining ends when the server starts shutting down (drain): waiting builds give up.
+	draining context.Context
+	drain    context.CancelFunc
 }
 
 // lane is a memory budget and a number of slots; a build holds some of one and one of the other.
@@ -103,7 +106,9 @@ func newLane(budget int64, slots int) lane {
 // newWorkLimiter splits budget between drawing and data, each with slots builds at once.
 func newWorkLimiter(budget int64, slots int, wait time.Duration) *workLimiter {
 	data := max(budget/dataShare, minDataBytes)
-	return &workLimiter{raster: newLane(max(budget-data, 1), slots), data: newLane(data, slots), wait: wait}
+	draining, drain := context.WithCancel(context.Background())
+	return &workLimiter{raster: newLane(max(budget-data, 1), slots), data: newLane(data, slots), wait: wait,
+		draining: draining, drain: drain}
 }
 
 // lane returns the lane that builds costing w go through.
@@ -130,6 +135,8 @@ func (l *workLimiter) acquire(ctx context.Context, w work) (release func(), err 
 	}
 	wctx, cancel := context.WithTimeout(ctx, l.wait)
 	defer cancel()
+	stop := context.AfterFunc(l.draining, cancel)
+	defer stop()
 	if l.waiting != nil {
 		l.waiting()
 	}
@@ -142,6 +149,11 @@ func (l *workLimiter) acquire(ctx context.Context, w work) (release func(), err 
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if l.draining.Err() != nil {
+			p := problemf(http.StatusServiceUnavailable, "the server is shutting down; retry after the Retry-After seconds")
+			p.retryAfter = 5
+			return nil, p
 		}
 		p := problemf(http.StatusServiceUnavailable, "the server is busy: no room to build this answer within %s; retry after the Retry-After seconds", l.wait)
 		p.retryAfter = max(1, int(l.wait.Seconds()/2))
