@@ -67,9 +67,9 @@ type loadResult struct {
 	ok, bad, errs atomic.Int64
 	// refused counts 503s with Retry-After: the server saying "not now", as it does to builds still
 	// queued when it shuts down (they are also counted in bad).
-	refused atomic.Int64
-	mu            sync.Mutex
-	firstBad      []string
+	refused  atomic.Int64
+	mu       sync.Mutex
+	firstBad []string
 }
 
 func (l *loadResult) record(msg string) {
