@@ -40,7 +40,7 @@ func TestReconcileAWS(t *testing.T) {
 	}
 	table := []published{
 		{"2014-10-28", "AWS spokesperson to Gigaom 2014-10-28: 11 regions", awsAll, 11, 10,
-			"Beijing was in limited preview (announced) until it became generally available in 2016; AWS already counted it"},
+			"Beijing is recorded as announced (code in the SDK from 2013) until its general availability in 2016, while AWS already counted it"},
 		{"2014-10-28", "AWS spokesperson to Gigaom 2014-10-28: four of them in the US", awsInUS, 4, 4, ""},
 		{"2016-12-20", "Postmedia 2016-12-20: Canada joins 15 other regions (16)", awsAll, 16, 15,
 			"Beijing's general availability is known only as the year 2016, so it is certain from the end of 2016"},
