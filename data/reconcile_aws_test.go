@@ -54,6 +54,7 @@ func TestReconcileAWS(t *testing.T) {
 		{"2025-05-06", "Chile announcement (Reuters 2025-05): 36 regions", awsAll, 36, 36, ""},
 		{"2025-09-02", "New Zealand launch (W.Media 2025-09): 38 regions", awsAll, 38, 38, ""},
 		{"2026-01-15", "European Sovereign Cloud launch (Kurier 2026-01-15): 38 other regions", awsNotSovereign, 38, 38, ""},
+		{"2026-03-03", "AP on the Gulf drone strikes, March 2026: 39 regions", awsAll, 39, 39, ""},
 	}
 	for _, p := range table {
 		t.Run(p.date+" "+p.claim, func(t *testing.T) {
