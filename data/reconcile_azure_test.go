@@ -49,7 +49,7 @@ func TestReconcileAzure(t *testing.T) {
 		{"2015-09-29", "Microsoft's India post (The Register): 24 regions around the world, open and announced", azureAnnounced, 24, 24, ""},
 		{"2016-05-10", "Microsoft (ITPro Today): 24 regions available", azureOpen, 24, 24, ""},
 		{"2016-09-07", "Microsoft (Redmond Channel Partner): 28 regions after the UK", azureOpen, 28, 26,
-			"West US 2 and West Central US are dated only to 2016-05-10/2016-09-29 (after the May count, before their first SDK listing), so not yet certain"},
+			"West US 2 and West Central US are dated only to 2016-05-10/2016-10-04 (after the May count, before their SDK listing), so not yet certain"},
 		{"2016-09-07", "Microsoft (Redmond Channel Partner): 34 counting the six coming soon", azureAnnounced, 34, 30,
 			"as above for West US 2 and West Central US; US Gov Texas and Arizona have no announcement date and are certain only from their SDK listing (2017-11-14)"},
 		{"2018-03-14", "Microsoft (Redmond Channel Partner): current total of 38 regions", azureOpen, 38, 38, ""},
