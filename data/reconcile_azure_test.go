@@ -51,7 +51,7 @@ func TestReconcileAzure(t *testing.T) {
 		{"2016-09-07", "Microsoft (Redmond Channel Partner): 28 regions after the UK", azureOpen, 28, 26,
 			"West US 2 and West Central US are dated only to 2016-05-10/2016-10-04 (after the May count, before their SDK listing), so not yet certain"},
 		{"2016-09-07", "Microsoft (Redmond Channel Partner): 34 counting the six coming soon", azureAnnounced, 34, 30,
-			"as above for West US 2 and West Central US; US Gov Texas and Arizona have no announcement date and are certain only from their SDK listing (2017-11-14)"},
+			"as above for West US 2 and West Central US; the other two of the six coming soon are not identified (US Gov Texas and Arizona, announced publicly on 2016-10-18, may be among them)"},
 		{"2018-03-14", "Microsoft (Redmond Channel Partner): current total of 38 regions", azureOpen, 38, 38, ""},
 		{"2018-03-14", "Microsoft (ZDNet): 50 regions announced, 12 of them not yet open", azureAnnounced, 50, 48,
 			"Australia Central and Central 2 were announced before they opened on 2018-04-02, but no announcement date was found"},
