@@ -39,6 +39,7 @@ func TestReconcileGCP(t *testing.T) {
 		{"2020-03-05", "Devdiscourse 2020-03 (G70), from Google's blog: 22 regions", gcpPublicInService, 22, 22, ""},
 		{"2020-12-31", "TechTelegraph 2020-12 (G23), from Google's blog: 24 regions", gcpPublicInService, 24, 24, ""},
 		{"2021-08-31", "Golem.de 2021-09 (G81): 27 regions at the Berlin announcement", gcpPublicInService, 27, 28, "Toronto is counted from its listing in a public region list (20 August 2021); such listings have preceded public openings by weeks, and Google's 27 suggests Toronto opened after 31 August"},
+		{"2022-05-25", "Madrid365 (Europa Press) 2022-05-25 (G87), at Madrid's launch: 30 regions with Madrid", gcpPublicInService, 30, 30, ""},
 		{"2022-06-30", "InformatiqueNews 2022-07 (G79), Google's statement at Paris: 34 regions", gcpPublicInService, 34, 34, ""},
 		{"2022-10-11", "Google Cloud press release 2022-10-11 (G31): 35 regions in operation", gcpPublicInService, 35, 34, "Tel Aviv is known only as opening in 2022 up to its launch report of 21 October 2022, so it is not yet certain on 11 October; Google's 35 suggests it was already open"},
 		{"2022-11-09", "The National 2022-11-09 (N10), Google Cloud's chief executive: 35 regions live", gcpPublicInService, 35, 35, ""},
