@@ -24,7 +24,9 @@ func TestEmbeddedData(t *testing.T) {
 	}
 	for provider, want := range map[string]int{
 		"alibaba-cloud": 37, // 15 mainland China + 22 Hong Kong and international
+		"aws":           41, // 36 public (2 announced), 2 GovCloud, 2 China (partners), 1 European Sovereign Cloud
 		"azure":         80, // public, Government, China (21Vianet), Cloud Deutschland, announced
+		"gcp":           52, // 43 public regions, 2 sovereign offerings, 7 announced countries
 	} {
 		if got := perProvider[provider]; got != want {
 			t.Errorf("%s: got %d sites, want %d", provider, got, want)
