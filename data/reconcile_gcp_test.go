@@ -41,7 +41,7 @@ func TestReconcileGCP(t *testing.T) {
 		{"2021-08-31", "Der Tagesspiegel 2021-08-31 (N19), at the Berlin announcement: 27 regions", gcpPublicInService, 27, 28, "Toronto is counted from its listing in a public region list (20 August 2021); such listings have preceded public openings by weeks, and Google's 27 suggests Toronto opened after 31 August"},
 		{"2022-05-25", "Madrid365 (Europa Press) 2022-05-25 (G87), at Madrid's launch: 30 regions with Madrid", gcpPublicInService, 30, 30, ""},
 		{"2022-06-30", "Siècle Digital 2022-07-01 (N18), at Paris's launch: the 34th region", gcpPublicInService, 34, 34, ""},
-		{"2022-10-11", "Google Cloud press release 2022-10-11 (G31): 35 regions in operation", gcpPublicInService, 35, 34, "Tel Aviv is known only as opening in 2022 up to its launch report of 21 October 2022, so it is not yet certain on 11 October; Google's 35 suggests it was already open"},
+		{"2022-10-11", "Google Cloud press release 2022-10-11 (G31): 35 regions in operation", gcpPublicInService, 35, 34, "Tel Aviv is known only as opening in 2022 up to Google's announcement of 19 October 2022, so it is not yet certain on 11 October; Google's 35 suggests it was already open"},
 		{"2022-11-09", "The National 2022-11-09 (N10), Google Cloud's chief executive: 35 regions live", gcpPublicInService, 35, 35, ""},
 		{"2023-10-24", "CIO 2023-10-24 (G37), Google's MENA director: 39 regions", gcpPublicInService, 39, 38, "an interview figure, one above the data; it probably counts Dammam, launched weeks later in November 2023 (the data matches Google's 40 at Johannesburg's opening)"},
 		{"2024-01-31", "TechCentral 2024-01-31 (G34), Google's statement at Johannesburg: 40 regions", gcpPublicInService, 40, 40, ""},
