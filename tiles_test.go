@@ -96,10 +96,10 @@ func TestExportBasemap(t *testing.T) {
 	}
 }
 
-// TestExportSites exports site tiles, decodes them, and has GDAL read the directory.
+// TestExportSites exports Alibaba Cloud's site tiles, decodes them, and has GDAL read the directory.
 func TestExportSites(t *testing.T) {
 	dir := t.TempDir()
-	exportRun(t, "tiles", "export", "--layer", "sites", "--maxzoom", "5", "--at", "2018-09-01", dir)
+	exportRun(t, "tiles", "export", "--layer", "sites", "--maxzoom", "5", "--at", "2018-09-01", "--provider", "alibaba-cloud", dir)
 	files := exportedFiles(t, dir)
 	for _, want := range []string{"metadata.json", "0/0/0.mvt", "3/4/2.mvt", "5/26/13.mvt"} {
 		if !slices.Contains(files, want) {
@@ -161,7 +161,7 @@ func TestExportRejectsBadFilters(t *testing.T) {
 		"--at 2018-02-30":   `--at: "2018-02-30" is not a date`,
 		"--status open":     `--status: unknown status "open"`,
 		"--country XX":      `--country: unknown country code "XX"`,
-		"--provider aws":    `--provider: unknown provider "aws"`,
+		"--provider oracle": `--provider: unknown provider "oracle"`,
 		"--status active,,": "--status: empty item",
 	} {
 		t.Run(args, func(t *testing.T) {

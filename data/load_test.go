@@ -143,3 +143,24 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestSubset loads one provider's file out of the built-in ones.
+func TestSubset(t *testing.T) {
+	ds, err := Load(Subset(Embedded(), "alibaba-cloud.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Providers) != 1 || ds.Providers[0].ID != "alibaba-cloud" || len(ds.Sites) != 37 {
+		t.Errorf("got %d providers (%v), %d sites; want alibaba-cloud alone with 37", len(ds.Providers), ds.Providers, len(ds.Sites))
+	}
+	two, err := Load(Subset(Embedded(), "aws.yaml", "gcp.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(two.Providers) != 2 || len(two.Sites) != 41+52 {
+		t.Errorf("aws and gcp: %d providers, %d sites", len(two.Providers), len(two.Sites))
+	}
+	if _, err := Load(Subset(Embedded(), "oracle.yaml"), Options{}); !errors.Is(err, ErrNoData) {
+		t.Errorf("a subset of no file: %v, want ErrNoData", err)
+	}
+}
