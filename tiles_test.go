@@ -162,6 +162,7 @@ func TestExportRejectsBadFilters(t *testing.T) {
 		"--status open":     `--status: unknown status "open"`,
 		"--country XX":      `--country: unknown country code "XX"`,
 		"--provider oracle": `--provider: unknown provider "oracle"`,
+		"--kind military":   `--kind: unknown kind "military"`,
 		"--status active,,": "--status: empty item",
 	} {
 		t.Run(args, func(t *testing.T) {
@@ -171,5 +172,39 @@ func TestExportRejectsBadFilters(t *testing.T) {
 				t.Errorf("error %v, want one saying %q", err, want)
 			}
 		})
+	}
+}
+
+// TestExportSitesEveryProvider exports the sites of every provider and of one kind at zoom 0.
+func TestExportSitesEveryProvider(t *testing.T) {
+	perProvider := func(args ...string) (map[string]int, map[string]int) {
+		dir := t.TempDir()
+		exportRun(t, append(append([]string{"tiles", "export", "--layer", "sites", "--maxzoom", "0", "--at", "2025-09-24"}, args...), dir)...)
+		b, err := os.ReadFile(filepath.Join(dir, "0/0/0.mvt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, err := mvt.Unmarshal(b)
+		if err != nil || len(ls) != 1 {
+			t.Fatalf("0/0/0.mvt: %v", err)
+		}
+		providers, kinds := map[string]int{}, map[string]int{}
+		for _, f := range ls[0].Features {
+			providers[f.Properties.MustString("provider")]++
+			kinds[f.Properties.MustString("kind")]++
+		}
+		return providers, kinds
+	}
+	providers, kinds := perProvider()
+	for _, p := range []string{"alibaba-cloud", "aws", "azure", "gcp"} {
+		if providers[p] == 0 {
+			t.Errorf("no site of %s in the export: %v", p, providers)
+		}
+	}
+	if kinds["public"] == 0 || kinds["government"] == 0 || kinds["partner"] == 0 || kinds["sovereign"] == 0 {
+		t.Errorf("kinds %v, want each kind", kinds)
+	}
+	if providers, kinds := perProvider("--kind", "government"); len(kinds) != 1 || kinds["government"] != 8 || providers["aws"] != 2 || providers["azure"] != 6 {
+		t.Errorf("--kind government: providers %v kinds %v, want 2 AWS and 6 Azure government regions", providers, kinds)
 	}
 }

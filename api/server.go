@@ -116,6 +116,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	s.registerOpsRoutes()
 	s.registerFeatureRoutes()
 	s.registerTimelineRoutes()
+	s.registerProviderRoutes()
 	s.registerTileRoutes()
 	s.registerStaticRoutes()
 	s.registerWebRoutes()

@@ -13,7 +13,7 @@ import (
 
 // propertyNames are the properties of a site feature, in output order.
 func propertyNames() []string {
-	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
+	return []string{"name", "provider", "kind", "region", "city", "country", "partner", "zones",
 		"status", "status_date", "status_precision", "pending_status", "pending_date", "at",
 		"announced", "opened", "closing", "closed", "notes", "events"}
 }
@@ -73,6 +73,8 @@ func property(m geo.Match, at geo.Day, name string) any {
 		return s.Name
 	case "provider":
 		return s.Provider
+	case "kind":
+		return s.Kind
 	case "region":
 		return orNil(s.Region)
 	case "city":

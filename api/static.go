@@ -82,10 +82,10 @@ func (im staticImage) mediaType() string {
 func (im staticImage) params() []string {
 	var ps []string
 	if im.kind == kindMap {
-		ps = []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramCenter, paramZoom,
+		ps = []string{paramAt, paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox, paramCenter, paramZoom,
 			paramWidth, paramHeight, paramScale, paramLegend, paramLabels, paramTitle, paramDownload}
 	} else {
-		ps = []string{paramUntil, paramStatus, paramProvider, paramCountry, paramQ, paramBbox,
+		ps = []string{paramUntil, paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox,
 			paramWidth, paramHeight, paramScale, paramTitle, paramDownload}
 	}
 	if im.format == render.SVG {
@@ -220,9 +220,9 @@ func parseStatic(im staticImage, q url.Values, ds *geo.Dataset, today geo.Day) (
 		return r, err
 	}
 	// The filters, parsed as the items endpoint does. A map's bbox is its extent, parsed below.
-	filters := []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ}
+	filters := []string{paramAt, paramStatus, paramProvider, paramKind, paramCountry, paramQ}
 	if im.kind == kindTimeline {
-		filters = []string{paramStatus, paramProvider, paramCountry, paramQ, paramBbox}
+		filters = []string{paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox}
 	}
 	sq, err := parseSiteQuery(pick(q, filters...), ds, today, filters...)
 	if err != nil {
@@ -356,6 +356,13 @@ func filterWords(f geo.Filter) string {
 			st[i] = string(s)
 		}
 		parts = append(parts, strings.Join(st, ", ")+" only")
+	}
+	if len(f.Kinds) > 0 {
+		ks := make([]string, len(f.Kinds))
+		for i, k := range f.Kinds {
+			ks[i] = string(k)
+		}
+		parts = append(parts, strings.Join(ks, ", ")+" regions")
 	}
 	if len(f.Countries) > 0 {
 		parts = append(parts, "in "+strings.Join(f.Countries, ", "))

@@ -14,7 +14,7 @@ func (s *Server) registerTimelineRoutes() {
 
 // timelineParams are the parameters /timeline accepts.
 func timelineParams() []string {
-	return []string{paramUntil, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramDatetime, paramBy, paramF}
+	return []string{paramUntil, paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox, paramDatetime, paramBy, paramF}
 }
 
 // handleTimeline serves GET /timeline: counts per status at every change and per year, for charts.

@@ -5,7 +5,7 @@ import "testing"
 // site builds a site from (date, status) pairs.
 func site(t testing.TB, id string, events ...string) Site {
 	t.Helper()
-	s := Site{ID: id, Provider: "test", Name: id, City: id, Country: "CN"}
+	s := Site{ID: id, Provider: "test", Name: id, City: id, Country: "CN", Kind: KindPublic}
 	for i := 0; i+1 < len(events); i += 2 {
 		st, err := ParseStatus(events[i+1])
 		if err != nil {
