@@ -154,3 +154,23 @@ func goldenPNG(tb testing.TB, name string, got []byte) {
 			name, 100*within, mean, filepath.Join(os.TempDir(), "got-"+name))
 	}
 }
+
+// goldenSVG compares an SVG with testdata/name byte for byte: the SVG writer's output depends on
+// no library that may move between versions. -update rewrites the file.
+func goldenSVG(tb testing.TB, name string, got []byte) {
+	tb.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("%v (run go test ./geo/render -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		os.WriteFile(filepath.Join(os.TempDir(), "got-"+name), got, 0o644)
+		tb.Errorf("%s differs from the golden file; got written to %s", name, filepath.Join(os.TempDir(), "got-"+name))
+	}
+}

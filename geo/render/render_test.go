@@ -118,3 +118,39 @@ func TestCancelledDrawingStops(t *testing.T) {
 		}
 	}
 }
+
+// raceOf is the race of every provider until day until, as the API draws it.
+func (fx fixture) raceOf(tb testing.TB, until geo.Day) RaceSpec {
+	tb.Helper()
+	spec := RaceSpec{
+		Width: 1200, Height: 500, Until: until,
+		Title:       "The race: cloud regions in service",
+		Stamp:       "Regions in service (active or closing) per provider, until " + until.String(),
+		Sources:     "Sources: each provider's announcements, news of record, SDK region lists; every date sourced per site",
+		Attribution: "Data: dcatlas",
+	}
+	for _, p := range fx.all.Providers {
+		c, ok := HexColor(p.Colour)
+		if !ok {
+			tb.Fatalf("%s: colour %q", p.ID, p.Colour)
+		}
+		tl := fx.all.Timeline(geo.Filter{Providers: []string{p.ID}}, until)
+		spec.Lines = append(spec.Lines, RaceLine{Name: p.ShortName, Color: c, Highlight: p.ID == "alibaba-cloud", Changes: tl.Changes})
+	}
+	return spec
+}
+
+func TestRaceGolden(t *testing.T) {
+	fx := testFixture(t)
+	spec := fx.raceOf(t, day(t, "2025-09-24"))
+	var buf bytes.Buffer
+	if err := Race(context.Background(), &buf, spec, PNG); err != nil {
+		t.Fatal(err)
+	}
+	goldenPNG(t, "race-2025-09-24.png", buf.Bytes())
+	buf.Reset()
+	if err := Race(context.Background(), &buf, spec, SVG); err != nil {
+		t.Fatal(err)
+	}
+	goldenSVG(t, "race-2025-09-24.svg", buf.Bytes())
+}
