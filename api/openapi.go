@@ -42,7 +42,7 @@ func (s *Server) paramDocs() map[string]paramDoc {
 		paramF:            {paramF, "Output format.", strEnum("geojson", "json", "csv")},
 		paramDownload:     {paramDownload, "Serve as an attachment with a descriptive file name.", object{{"type", "boolean"}, {"default", false}}},
 		paramUntil:        {paramUntil, "The last day of the timeline (YYYY-MM-DD); default today.", object{{"type", "string"}, {"format", "date"}}},
-		paramBy:           {paramBy, "Also break the timeline down per provider.", strEnum("provider")},
+		paramBy:           {paramBy, "Break the timeline down per provider: /timeline adds a timeline per provider; /static/timeline.* draws the race, a line per provider of its sites in service.", strEnum("provider")},
 	}
 }
 

@@ -185,6 +185,14 @@ func parseStatuses(v string) ([]geo.Status, error) {
 	return out, nil
 }
 
+// parseBy parses the breakdown of a timeline: only by=provider, the race.
+func parseBy(v string) (bool, error) {
+	if v != "provider" {
+		return false, badParam(paramBy, "provider", "cannot break the timeline down by %q", v)
+	}
+	return true, nil
+}
+
 const acceptedKind = "a comma-separated list of public, government, sovereign, partner"
 
 func parseKinds(v string) ([]geo.Kind, error) {

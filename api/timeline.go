@@ -41,10 +41,9 @@ func (s *Server) handleTimeline(c echo.Context) error {
 	}
 	byProvider := false
 	if q.Has(paramBy) {
-		if q.Get(paramBy) != "provider" {
-			return badParam(paramBy, "provider", "cannot break the timeline down by %q", q.Get(paramBy))
+		if byProvider, err = parseBy(q.Get(paramBy)); err != nil {
+			return err
 		}
-		byProvider = true
 	}
 	key := keyOf(c.Path()).withQuery(sq).with("until", until).with("by", q.Get(paramBy))
 	return s.sendWork(c, key, jsonWorkBytes, func(ctx context.Context) (*response, error) {
