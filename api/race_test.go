@@ -6,6 +6,8 @@ import (
 	"image/png"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"dcatlas/geo"
@@ -126,4 +128,82 @@ func TestStaticRace(t *testing.T) {
 	}
 	wantProblem(t, get(t, s, "/static/timeline.png?by=country"), http.StatusBadRequest, paramBy)
 	wantProblem(t, get(t, s, "/static/timeline.svg?by="), http.StatusBadRequest, paramBy)
+}
+
+// TestStaticMapProviders checks that a map of several providers colours its markers by provider
+// and counts each provider in its legend, and that a map of one keeps the status colours.
+func TestStaticMapProviders(t *testing.T) {
+	a, err := staticAtlas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newFullServer(t, Options{Atlas: a})
+	type markerSVG struct {
+		Class string `xml:"class,attr"`
+		Title string `xml:"title"`
+	}
+	var doc struct {
+		Groups []struct {
+			ID    string    `xml:"id,attr"`
+			Texts []svgText `xml:"text"`
+			Inner []struct {
+				Markers []markerSVG `xml:"g"`
+			} `xml:"g"`
+		} `xml:"g"`
+	}
+	parse := func(target string) (markers []markerSVG, legend []string) {
+		rec := get(t, s, target)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+		}
+		doc.Groups = nil
+		if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range doc.Groups {
+			if g.ID == "legend" {
+				for _, tx := range g.Texts {
+					legend = append(legend, tx.Text)
+				}
+			}
+			for _, in := range g.Inner {
+				markers = append(markers, in.Markers...)
+			}
+		}
+		return markers, legend
+	}
+	markers, legend := parse("/static/map.svg?at=2025-09-24")
+	per := map[string]int{}
+	for _, m := range markers {
+		for _, p := range allProviders {
+			if slices.Contains(strings.Fields(m.Class), p) {
+				per[p]++
+			}
+		}
+	}
+	var items providersDoc
+	decode(t, get(t, s, "/providers?at=2025-09-24"), &items)
+	for _, p := range items.Providers {
+		// Every site is on the world map once (none lies where the world shows twice).
+		if per[p.ID] != p.Counts.Total() {
+			t.Errorf("%s: %d markers, %d sites", p.ID, per[p.ID], p.Counts.Total())
+		}
+		i := slices.Index(legend, p.Short)
+		if i < 0 || i+1 >= len(legend) || legend[i+1] != strconv.Itoa(p.Counts.Total()) {
+			t.Errorf("legend %v lacks %s %d", legend, p.Short, p.Counts.Total())
+		}
+	}
+	if len(markers) == 0 || !strings.Contains(markers[0].Title, " · ") {
+		t.Errorf("marker titles do not name the provider: %+v", markers[:min(1, len(markers))])
+	}
+	// One provider: status colours, a legend of statuses only.
+	markers, legend = parse("/static/map.svg?at=2025-09-24&provider=aws")
+	for _, m := range markers {
+		if strings.Contains(m.Class, "aws") {
+			t.Fatalf("a map of one provider marks %q", m.Class)
+		}
+	}
+	if slices.Contains(legend, "AWS") || !slices.Contains(legend, "Active") {
+		t.Errorf("legend of one provider: %v", legend)
+	}
 }

@@ -412,6 +412,7 @@ func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r st
 		spec := render.MapSpec{
 			Width: r.width, Height: r.height, Scale: r.scale,
 			Markers:     render.MarkersOf(ms),
+			Providers:   mapProviders(ds, r.sq.filter),
 			Legend:      r.legend,
 			Labels:      r.labels,
 			Title:       r.title,
@@ -453,6 +454,27 @@ func staticFileName(ds *geo.Dataset, r staticRequest) string {
 	return fmt.Sprintf("%s-%s-%s%s.%s", prefix, kind, r.sq.at, suffix, r.image.format)
 }
 
+// mapProviders are the providers a filter selects, with their colours: on a map of more than
+// one, markers take their provider's colour and the legend counts each provider.
+func mapProviders(ds *geo.Dataset, f geo.Filter) []render.MapProvider {
+	var out []render.MapProvider
+	for _, p := range ds.Providers {
+		if len(f.Providers) > 0 && !slices.Contains(f.Providers, p.ID) {
+			continue
+		}
+		c, ok := render.HexColor(p.Colour)
+		if !ok {
+			c = render.Ink
+		}
+		name := p.ShortName
+		if name == "" {
+			name = p.Name
+		}
+		out = append(out, render.MapProvider{ID: p.ID, Name: name, Color: c})
+	}
+	return out
+}
+
 // raceSpec is the race of the providers a timeline request selects: a line per provider of its
 // sites in service, in the provider's colour, Alibaba Cloud highlighted.
 func raceSpec(ds *geo.Dataset, r staticRequest) render.RaceSpec {
@@ -464,21 +486,10 @@ func raceSpec(ds *geo.Dataset, r staticRequest) render.RaceSpec {
 		Sources:     raceSources,
 		Attribution: raceAttribution,
 	}
-	for _, p := range ds.Providers {
-		if len(r.sq.filter.Providers) > 0 && !slices.Contains(r.sq.filter.Providers, p.ID) {
-			continue
-		}
+	for _, p := range mapProviders(ds, r.sq.filter) {
 		f := r.sq.filter
 		f.Providers = []string{p.ID}
-		c, ok := render.HexColor(p.Colour)
-		if !ok {
-			c = render.Ink
-		}
-		name := p.ShortName
-		if name == "" {
-			name = p.Name
-		}
-		spec.Lines = append(spec.Lines, render.RaceLine{Name: name, Color: c, Highlight: p.ID == highlightProvider,
+		spec.Lines = append(spec.Lines, render.RaceLine{Name: p.Name, Color: p.Color, Highlight: p.ID == highlightProvider,
 			Changes: ds.Timeline(f, r.sq.at).Changes})
 	}
 	return spec

@@ -94,6 +94,10 @@ type MapSpec struct {
 	// Labels writes the sites' names beside their symbols where they fit without overlapping
 	// anything.
 	Labels bool
+	// Providers are the providers of the markers. When it holds more than one, each marker is
+	// drawn in its provider's colour, its status told by shape and fill alone, and the legend counts
+	// the markers per provider as well as per status.
+	Providers []MapProvider
 	// Title, when set, is written large at the top left.
 	Title string
 	// Stamp says what the map shows and when, such as "Alibaba Cloud regions as of 2018-09-01";
@@ -103,10 +107,18 @@ type MapSpec struct {
 	Attribution string
 }
 
+// MapProvider is a provider as a map's markers and legend show it.
+type MapProvider struct {
+	ID    string
+	Name  string // in the legend, e.g. "AWS"
+	Color basemap.Color
+}
+
 // Marker is one site on a map.
 type Marker struct {
-	Point  orb.Point // longitude, latitude
-	Status geo.Status
+	Point    orb.Point // longitude, latitude
+	Provider string    // the provider's id
+	Status   geo.Status
 	// Pending marks a change of status whose date is not yet certain: a dashed ring.
 	Pending bool
 	// Label is the name written beside the symbol when the map has labels.
@@ -118,7 +130,7 @@ type Marker struct {
 func MarkersOf(ms []geo.Match) []Marker {
 	out := make([]Marker, len(ms))
 	for i, m := range ms {
-		out[i] = Marker{Point: m.Site.Point, Status: m.State.Status, Pending: m.State.Pending != nil, Label: m.Site.Name}
+		out[i] = Marker{Point: m.Site.Point, Provider: m.Site.Provider, Status: m.State.Status, Pending: m.State.Pending != nil, Label: m.Site.Name}
 	}
 	return out
 }

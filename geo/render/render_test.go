@@ -40,6 +40,9 @@ func TestMapGolden(t *testing.T) {
 			s.Title = "Alibaba Cloud in Asia, September 2018"
 			return s
 		}, image2{1200, 800}},
+		{"providers-2025-09-24.png", func() MapSpec {
+			return fx.providersMap(t, day(t, "2025-09-24"))
+		}, image2{1200, 800}},
 		{"sites-retina-2025-09-24.png", func() MapSpec {
 			s := fx.mapOf(day(t, "2025-09-24"), geo.Filter{}, SitesExtent(nil))
 			s.Width, s.Height, s.Scale = 600, 400, 2
@@ -117,6 +120,27 @@ func TestCancelledDrawingStops(t *testing.T) {
 			t.Errorf("%v timeline: %v and %d bytes, want context.Canceled and nothing", f, err, buf.Len())
 		}
 	}
+}
+
+// providersMap is the map of every provider's sites at day at, coloured by provider, as the API
+// draws it.
+func (fx fixture) providersMap(tb testing.TB, at geo.Day) MapSpec {
+	tb.Helper()
+	spec := MapSpec{
+		Width: 1200, Height: 800, Scale: 1,
+		Markers:     MarkersOf(fx.all.Select(at, geo.Filter{})),
+		Legend:      true,
+		Stamp:       "Alibaba Cloud, Amazon Web Services, Microsoft Azure, Google Cloud regions as of " + at.String(),
+		Attribution: testAttribution,
+	}
+	for _, p := range fx.all.Providers {
+		c, ok := HexColor(p.Colour)
+		if !ok {
+			tb.Fatalf("%s: colour %q", p.ID, p.Colour)
+		}
+		spec.Providers = append(spec.Providers, MapProvider{ID: p.ID, Name: p.ShortName, Color: c})
+	}
+	return spec
 }
 
 // raceOf is the race of every provider until day until, as the API draws it.

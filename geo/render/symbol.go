@@ -71,8 +71,11 @@ type circlePart struct{ cx, cy, r float64 }
 type rectPart struct{ x, y, w, h, rx float64 }
 
 // symbolParts returns the shapes of a status's symbol, as web/symbols.js draws them.
-func symbolParts(st geo.Status) []part {
-	c := StatusColor(st)
+func symbolParts(st geo.Status) []part { return symbolPartsIn(st, StatusColor(st)) }
+
+// symbolPartsIn returns the shapes of a status's symbol in colour c: on a map of several
+// providers the colour tells the provider, and the shape and fill alone the status.
+func symbolPartsIn(st geo.Status, c basemap.Color) []part {
 	white2 := style{stroke: solid(white), width: 2}
 	switch st {
 	case geo.StatusActive:
@@ -149,10 +152,11 @@ func drawSymbol(cv canvas, c orb.Point, size float64, parts ...part) {
 	}
 }
 
-// drawMarker draws the symbol of a status, with the pending ring under it when pending.
-func drawMarker(cv canvas, c orb.Point, size float64, st geo.Status, pending bool) {
+// drawMarker draws the symbol of a status in colour col, with the pending ring under it when
+// pending.
+func drawMarker(cv canvas, c orb.Point, size float64, st geo.Status, col basemap.Color, pending bool) {
 	if pending {
 		drawSymbol(cv, c, size, pendingRing())
 	}
-	drawSymbol(cv, c, size, symbolParts(st)...)
+	drawSymbol(cv, c, size, symbolPartsIn(st, col)...)
 }
