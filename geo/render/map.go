@@ -2,6 +2,7 @@ package render
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 
@@ -93,6 +94,12 @@ func drawMap(cv canvas, ts *typesetter, spec MapSpec, v view) {
 		return cmp.Or(cmp.Compare(a.at[1], b.at[1]), cmp.Compare(a.at[0], b.at[0]))
 	})
 
+	// On a map of several providers, sites in the same city often share a point: fan them out so
+	// that none hides another.
+	if len(spec.Providers) > 1 {
+		fanOut(placed, providerMarkerSize*0.55)
+	}
+
 	// Panels: their boxes first, as the labels must avoid them.
 	var panels []box
 	title := layoutTitle(ts, spec.Title, spec.Stamp, w)
@@ -182,6 +189,35 @@ func drawMap(cv canvas, ts *typesetter, spec MapSpec, v view) {
 		legend.draw(cv)
 	}
 	attrib.draw(cv)
+}
+
+// fanOut spreads each set of markers drawn at the same spot (within 2 pixels) evenly on a circle
+// of radius r around it, the first at the top, in the order of the markers.
+func fanOut(placed []placedMarker, r float64) {
+	done := make([]bool, len(placed))
+	for i := range placed {
+		if done[i] {
+			continue
+		}
+		group := []int{i}
+		for j := i + 1; j < len(placed); j++ {
+			if !done[j] && math.Hypot(placed[i].at[0]-placed[j].at[0], placed[i].at[1]-placed[j].at[1]) <= 2 {
+				group = append(group, j)
+			}
+		}
+		for _, j := range group {
+			done[j] = true
+		}
+		if len(group) < 2 {
+			continue
+		}
+		slices.SortFunc(group, func(a, b int) int { return cmp.Compare(placed[a].i, placed[b].i) })
+		c := placed[i].at
+		for k, j := range group {
+			a := 2*math.Pi*float64(k)/float64(len(group)) - math.Pi/2
+			placed[j].at = orb.Point{c[0] + r*math.Cos(a), c[1] + r*math.Sin(a)}
+		}
+	}
 }
 
 // pendingEvent stands for a pending change when counting: only its presence matters.
