@@ -305,3 +305,65 @@ func TestTimelineByProvider(t *testing.T) {
 		t.Errorf("end of 2012 in service: %v; want AWS ahead with at least 8", at2012)
 	}
 }
+
+// TestChangesEveryProvider checks that /changes and its CSV carry every provider with its id and
+// kind, and filter by kind: Microsoft Cloud Deutschland's closure is a sovereign event.
+func TestChangesEveryProvider(t *testing.T) {
+	s := newFullServer(t, Options{})
+	type changesDoc struct {
+		NumberMatched int
+		Features      []struct {
+			Properties struct {
+				Site, Provider, Kind string
+				StatusAfter          string `json:"status_after"`
+			}
+		}
+	}
+	var doc changesDoc
+	decode(t, get(t, s, "/changes?from=2006-01-01&to=2026-11-23&limit=1000"), &doc)
+	per := map[string]int{}
+	for _, f := range doc.Features {
+		per[f.Properties.Provider]++
+		if _, err := geo.ParseKind(f.Properties.Kind); err != nil {
+			t.Errorf("%s: kind %q", f.Properties.Site, f.Properties.Kind)
+		}
+	}
+	for _, p := range allProviders {
+		if per[p] == 0 {
+			t.Errorf("no event of %s in /changes: %v", p, per)
+		}
+	}
+	doc = changesDoc{}
+	decode(t, get(t, s, "/changes?from=2021-01-01&to=2021-12-31&kind=sovereign&limit=1000"), &doc)
+	closed := 0
+	for _, f := range doc.Features {
+		if f.Properties.Kind != "sovereign" {
+			t.Errorf("kind=sovereign gives %s (%s)", f.Properties.Site, f.Properties.Kind)
+		}
+		if f.Properties.Provider == "azure" && f.Properties.StatusAfter == "closed" {
+			closed++
+		}
+	}
+	if closed != 2 {
+		t.Errorf("2021, sovereign: %d Azure closures, want Microsoft Cloud Deutschland's 2", closed)
+	}
+	rec := get(t, s, "/changes?from=2006-01-01&to=2026-11-23&f=csv")
+	rows, err := csv.NewReader(bytes.NewReader(rec.Body.Bytes())).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("CSV: %v", err)
+	}
+	pc, kc := slices.Index(rows[0], "provider"), slices.Index(rows[0], "kind")
+	csvPer := map[string]int{}
+	for _, r := range rows[1:] {
+		csvPer[r[pc]]++
+		if _, err := geo.ParseKind(r[kc]); err != nil {
+			t.Errorf("CSV kind %q", r[kc])
+		}
+	}
+	for _, p := range allProviders {
+		if csvPer[p] == 0 {
+			t.Errorf("no %s row in the changes CSV", p)
+		}
+	}
+	wantProblem(t, get(t, s, "/changes?kind=classified"), http.StatusBadRequest, paramKind)
+}
