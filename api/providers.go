@@ -19,14 +19,7 @@ func providersParams() []string { return append(filterParams(), paramF) }
 // short name, colour, home page, notes) and the counts of its sites at a date, per status and per
 // kind, for legends and the race.
 func (s *Server) handleProviders(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, providersParams()...); err != nil {
-		return err
-	}
-	if q.Has(paramF) && q.Get(paramF) != "json" {
-		return badParam(paramF, "json", "unknown format %q", q.Get(paramF))
-	}
-	sq, err := s.parseSiteQuery(pick(q, filterParams()...), filterParams()...)
+	sq, err := s.parseJSONSiteQuery(c.QueryParams(), providersParams()...)
 	if err != nil {
 		return err
 	}

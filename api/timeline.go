@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,13 +24,7 @@ func (s *Server) handleTimeline(c echo.Context) error {
 	if q.Has(paramAt) {
 		return badParam(paramAt, "until=YYYY-MM-DD", "the timeline takes until, not at")
 	}
-	if err := checkParams(q, timelineParams()...); err != nil {
-		return err
-	}
-	if q.Has(paramF) && q.Get(paramF) != "json" {
-		return badParam(paramF, "json", "unknown format %q", q.Get(paramF))
-	}
-	sq, err := s.parseSiteQuery(pick(q, filterParams()...), filterParams()...)
+	sq, err := s.parseJSONSiteQuery(q, timelineParams()...)
 	if err != nil {
 		return err
 	}
@@ -64,6 +59,18 @@ func (s *Server) handleTimeline(c echo.Context) error {
 		}
 		return jsonResponse(mediaJSON, doc)
 	})
+}
+
+// parseJSONSiteQuery checks that q holds only the allowed parameters, and f=json if any format,
+// and parses its site filters: the query of an answer that is JSON only.
+func (s *Server) parseJSONSiteQuery(q url.Values, allowed ...string) (siteQuery, error) {
+	if err := checkParams(q, allowed...); err != nil {
+		return siteQuery{}, err
+	}
+	if q.Has(paramF) && q.Get(paramF) != "json" {
+		return siteQuery{}, badParam(paramF, "json", "unknown format %q", q.Get(paramF))
+	}
+	return s.parseSiteQuery(pick(q, filterParams()...), filterParams()...)
 }
 
 // lastUntil is the latest day a timeline may run to: the yearly counts grow with it.

@@ -3,7 +3,6 @@ package render
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -48,34 +47,11 @@ type RaceLine struct {
 	Changes []geo.DayCounts
 }
 
-func (s *RaceSpec) check() error {
-	if s.Scale == 0 {
-		s.Scale = 1
-	}
-	return checkSize(s.Width, s.Height, s.Scale)
-}
-
 // Race draws the chart spec describes and writes it to w as f. Errors wrap ErrInvalidSpec, or
 // come from w, or are ctx's error when it ends first.
 func Race(ctx context.Context, w io.Writer, spec RaceSpec, f Format) error {
-	if err := spec.check(); err != nil {
-		return err
-	}
-	ts, err := newTypesetter()
-	if err != nil {
-		return err
-	}
-	switch f {
-	case PNG:
-		c := newRaster(ctx, spec.Width, spec.Height, spec.Scale, nil)
-		drawRace(c, ts, spec)
-		return encode(ctx, c, w)
-	case SVG:
-		c := newSVG(spec.Width, spec.Height, nil, docTitle(spec.Title, spec.Stamp))
-		drawRace(c, ts, spec)
-		return encode(ctx, c, w)
-	}
-	return fmt.Errorf("%w: unknown format %v", ErrInvalidSpec, f)
+	size := chartSize{spec.Width, spec.Height, spec.Scale}
+	return drawChart(ctx, w, size, docTitle(spec.Title, spec.Stamp), f, func(cv canvas, ts *typesetter) { drawRace(cv, ts, spec) })
 }
 
 // HexColor parses a colour written #rrggbb, as the data files give the providers' colours.
@@ -109,20 +85,7 @@ func drawRace(cv canvas, ts *typesetter, spec RaceSpec) {
 	w, h := float64(spec.Width), float64(spec.Height)
 	cv.rect(0, 0, w, h, 0, style{fill: solid(white)})
 	maxW := w - 2*chartEdge
-
-	y := float64(chartEdge)
-	if t := fitText(ts, spec.Title, titleSize, true, maxW); t != "" {
-		_, _, capH := ts.metrics(titleSize, true)
-		y += capH
-		cv.text(chartEdge, y, t, textStyle{size: titleSize, bold: true, fill: Ink, class: "title"})
-		y += 10
-	}
-	if s := fitText(ts, spec.Stamp, stampSize, false, maxW); s != "" {
-		_, _, capH := ts.metrics(stampSize, false)
-		y += capH
-		cv.text(chartEdge, y, s, textStyle{size: stampSize, fill: inkMuted, class: "stamp"})
-		y += 10
-	}
+	y := drawChartHeader(cv, ts, spec.Title, spec.Stamp, maxW)
 
 	// The foot: the attribution at the right, the sources in the room left of it.
 	footY := h - 8
@@ -160,13 +123,7 @@ func drawRace(cv canvas, ts *typesetter, spec RaceSpec) {
 		return // too small for a plot
 	}
 	Y := func(v float64) float64 { return plot.y1 - v/top*(plot.y1-plot.y0) }
-	for v := 0.0; v <= top+1e-9; v += step {
-		yy := math.Round(Y(v)) + 0.5
-		if v > 0 {
-			cv.path(path{}.moveTo(plot.x0, yy).lineTo(plot.x1, yy), style{stroke: solid(gridColor), width: 1})
-		}
-		cv.text(plot.x0-8, Y(v)+axisLabelSize*0.35, strconv.Itoa(int(v)), textStyle{size: axisLabelSize, anchor: anchorEnd, fill: inkMuted, class: "axis"})
-	}
+	drawYAxis(cv, plot, top, step, Y)
 	// The time axis starts with the year of the first site in service.
 	from := geo.DayOf(first.Year(), 1, 1)
 	until := spec.Until + 1 // the end of the last day

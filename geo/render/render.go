@@ -195,17 +195,23 @@ type TimelineSpec struct {
 	Attribution string
 }
 
-func (s *TimelineSpec) check() error {
-	if s.Scale == 0 {
-		s.Scale = 1
-	}
-	return checkSize(s.Width, s.Height, s.Scale)
-}
-
 // Timeline draws the chart spec describes and writes it to w as f. Errors wrap ErrInvalidSpec, or
 // come from w, or are ctx's error when it ends first.
 func Timeline(ctx context.Context, w io.Writer, spec TimelineSpec, f Format) error {
-	if err := spec.check(); err != nil {
+	size := chartSize{spec.Width, spec.Height, spec.Scale}
+	return drawChart(ctx, w, size, docTitle(spec.Title, spec.Stamp), f, func(cv canvas, ts *typesetter) { drawTimeline(cv, ts, spec) })
+}
+
+// chartSize is a chart's size in CSS pixels and its PNG's pixel ratio (0 means 1).
+type chartSize struct{ width, height, scale int }
+
+// drawChart checks a chart's size, draws it with draw on a canvas of format f, and writes it to
+// w, unless ctx ends first; title names the SVG document.
+func drawChart(ctx context.Context, w io.Writer, size chartSize, title string, f Format, draw func(canvas, *typesetter)) error {
+	if size.scale == 0 {
+		size.scale = 1
+	}
+	if err := checkSize(size.width, size.height, size.scale); err != nil {
 		return err
 	}
 	ts, err := newTypesetter()
@@ -214,12 +220,12 @@ func Timeline(ctx context.Context, w io.Writer, spec TimelineSpec, f Format) err
 	}
 	switch f {
 	case PNG:
-		c := newRaster(ctx, spec.Width, spec.Height, spec.Scale, nil)
-		drawTimeline(c, ts, spec)
+		c := newRaster(ctx, size.width, size.height, size.scale, nil)
+		draw(c, ts)
 		return encode(ctx, c, w)
 	case SVG:
-		c := newSVG(spec.Width, spec.Height, nil, docTitle(spec.Title, spec.Stamp))
-		drawTimeline(c, ts, spec)
+		c := newSVG(size.width, size.height, nil, title)
+		draw(c, ts)
 		return encode(ctx, c, w)
 	}
 	return fmt.Errorf("%w: unknown format %v", ErrInvalidSpec, f)

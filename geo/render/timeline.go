@@ -61,20 +61,8 @@ func drawTimeline(cv canvas, ts *typesetter, spec TimelineSpec) {
 	changes := spec.Timeline.Changes
 
 	// Header: title, stamp, legend.
-	y := float64(chartEdge)
 	maxW := w - 2*chartEdge
-	if t := fitText(ts, spec.Title, titleSize, true, maxW); t != "" {
-		_, _, capH := ts.metrics(titleSize, true)
-		y += capH
-		cv.text(chartEdge, y, t, textStyle{size: titleSize, bold: true, fill: Ink, class: "title"})
-		y += 10
-	}
-	if s := fitText(ts, spec.Stamp, stampSize, false, maxW); s != "" {
-		_, _, capH := ts.metrics(stampSize, false)
-		y += capH
-		cv.text(chartEdge, y, s, textStyle{size: stampSize, fill: inkMuted, class: "stamp"})
-		y += 10
-	}
+	y := drawChartHeader(cv, ts, spec.Title, spec.Stamp, maxW)
 	var last geo.Counts
 	if len(changes) > 0 {
 		last = changes[len(changes)-1].Counts
@@ -101,13 +89,7 @@ func drawTimeline(cv canvas, ts *typesetter, spec TimelineSpec) {
 		return // too small for a plot
 	}
 	Y := func(v float64) float64 { return plot.y1 - v/top*(plot.y1-plot.y0) }
-	for v := 0.0; v <= top+1e-9; v += step {
-		yy := math.Round(Y(v)) + 0.5
-		if v > 0 {
-			cv.path(path{}.moveTo(plot.x0, yy).lineTo(plot.x1, yy), style{stroke: solid(gridColor), width: 1})
-		}
-		cv.text(plot.x0-8, Y(v)+axisLabelSize*0.35, strconv.Itoa(int(v)), textStyle{size: axisLabelSize, anchor: anchorEnd, fill: inkMuted, class: "axis"})
-	}
+	drawYAxis(cv, plot, top, step, Y)
 	from, until := spec.Until-365, spec.Until+1
 	if len(changes) > 0 {
 		from = geo.DayOf(changes[0].Date.Year(), 1, 1)
@@ -181,6 +163,18 @@ func timeScale(from, last, until geo.Day, plot box) func(geo.Day) float64 {
 	}
 }
 
+// drawYAxis writes the counts every step from 0 to top left of the plot, with a grid line at each
+// but 0.
+func drawYAxis(cv canvas, plot box, top, step float64, Y func(float64) float64) {
+	for v := 0.0; v <= top+1e-9; v += step {
+		yy := math.Round(Y(v)) + 0.5
+		if v > 0 {
+			cv.path(path{}.moveTo(plot.x0, yy).lineTo(plot.x1, yy), style{stroke: solid(gridColor), width: 1})
+		}
+		cv.text(plot.x0-8, Y(v)+axisLabelSize*0.35, strconv.Itoa(int(v)), textStyle{size: axisLabelSize, anchor: anchorEnd, fill: inkMuted, class: "axis"})
+	}
+}
+
 // drawXAxis draws the time axis: its line, a tick at every new year and the years' labels.
 func drawXAxis(cv canvas, ts *typesetter, plot box, from, until geo.Day, X func(geo.Day) float64) {
 	cv.path(path{}.moveTo(plot.x0, plot.y1+0.5).lineTo(plot.x1, plot.y1+0.5), style{stroke: solid(Ink), width: 1})
@@ -221,6 +215,25 @@ func drawXAxis(cv canvas, ts *typesetter, plot box, from, until geo.Day, X func(
 		}
 		cv.text(lx, plot.y1+5+axisLabelSize+2, strconv.Itoa(yr), textStyle{size: axisLabelSize, anchor: anchorMiddle, fill: inkMuted, class: "axis"})
 	}
+}
+
+// drawChartHeader writes a chart's title and stamp at its top left, each shortened to maxW, and
+// returns the y below them.
+func drawChartHeader(cv canvas, ts *typesetter, title, stamp string, maxW float64) float64 {
+	y := float64(chartEdge)
+	if t := fitText(ts, title, titleSize, true, maxW); t != "" {
+		_, _, capH := ts.metrics(titleSize, true)
+		y += capH
+		cv.text(chartEdge, y, t, textStyle{size: titleSize, bold: true, fill: Ink, class: "title"})
+		y += 10
+	}
+	if s := fitText(ts, stamp, stampSize, false, maxW); s != "" {
+		_, _, capH := ts.metrics(stampSize, false)
+		y += capH
+		cv.text(chartEdge, y, s, textStyle{size: stampSize, fill: inkMuted, class: "stamp"})
+		y += 10
+	}
+	return y
 }
 
 // drawChartLegend writes a row of entries, one per status with its symbol and count, wrapping at
