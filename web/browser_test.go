@@ -27,8 +27,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-// The browser tests build the real binary, serve the built-in data with it, and drive the viewer in
-// headless Chromium. They need /usr/bin/chromium (or DCATLAS_CHROMIUM) and are skipped without it.
+// The browser tests build the real binary, serve Alibaba Cloud's built-in data file with it (the
+// figures they pin are Alibaba's alone), and drive the viewer in headless Chromium. They need /usr/bin/chromium (or DCATLAS_CHROMIUM) and are skipped without it.
 
 const chromiumPath = "/usr/bin/chromium"
 
@@ -79,7 +79,15 @@ func startServer(t *testing.T) *server {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	dataDir := t.TempDir()
+	alibaba, err := os.ReadFile(filepath.Join("..", "data", "alibaba-cloud.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, "alibaba-cloud.yaml"), alibaba, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--log-level", "warn", "--data", dataDir)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
