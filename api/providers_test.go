@@ -260,8 +260,9 @@ func TestTimelineByProvider(t *testing.T) {
 			geo.Counts
 		}
 		Providers []struct {
-			Provider, Name string
-			Changes        []struct {
+			Provider, Name, Colour string
+			Short                  string `json:"short_name"`
+			Changes                []struct {
 				Date string
 				geo.Counts
 			}
@@ -271,6 +272,9 @@ func TestTimelineByProvider(t *testing.T) {
 	var ids []string
 	for _, p := range doc.Providers {
 		ids = append(ids, p.Provider)
+		if prov, _ := s.ds.Provider(p.Provider); prov == nil || p.Name != prov.Name || p.Short != prov.ShortName || p.Colour != prov.Colour {
+			t.Errorf("%s: name %q, short name %q, colour %q; want the data file's", p.Provider, p.Name, p.Short, p.Colour)
+		}
 		if len(p.Changes) != len(doc.Changes) {
 			t.Errorf("%s: %d changes, the whole %d", p.Provider, len(p.Changes), len(doc.Changes))
 		}

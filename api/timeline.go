@@ -53,7 +53,8 @@ func (s *Server) handleTimeline(c echo.Context) error {
 				f := sq.filter
 				f.Providers = []string{p.ID}
 				ptl := s.ds.Timeline(f, until)
-				per = append(per, object{{"provider", p.ID}, {"name", p.Name}, {"changes", ptl.Changes}, {"years", ptl.Years}})
+				per = append(per, object{{"provider", p.ID}, {"name", p.Name}, {"short_name", p.ShortName}, {"colour", p.Colour},
+					{"changes", ptl.Changes}, {"years", ptl.Years}})
 			}
 			doc = append(doc, member{"providers", per})
 		}
