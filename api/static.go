@@ -121,6 +121,9 @@ func (s *Server) handleStatic(c echo.Context, im staticImage) error {
 		return err
 	}
 	key := r.cacheKey()
+	if done, err := s.headUncached(c, key, im.mediaType(), r.sq.cacheControl()); done {
+		return err
+	}
 	cost := pixelWork(r.width*r.scale, r.height*r.scale)
 	return s.sendWork(c, key, cost, func(ctx context.Context) (*response, error) {
 		body, err := drawStatic(ctx, s.ds, s.opts.Atlas, r)
@@ -486,11 +489,13 @@ func raceSpec(ds *geo.Dataset, r staticRequest) render.RaceSpec {
 		Sources:     raceSources,
 		Attribution: raceAttribution,
 	}
+	timelines := map[string]geo.Timeline{}
+	for i, tl := range ds.ProviderTimelines(r.sq.filter, r.sq.at) {
+		timelines[ds.Providers[i].ID] = tl
+	}
 	for _, p := range mapProviders(ds, r.sq.filter) {
-		f := r.sq.filter
-		f.Providers = []string{p.ID}
 		spec.Lines = append(spec.Lines, render.RaceLine{Name: p.Name, Color: p.Color, Highlight: p.ID == highlightProvider,
-			Changes: ds.Timeline(f, r.sq.at).Changes})
+			Changes: timelines[p.ID].Changes})
 	}
 	return spec
 }
