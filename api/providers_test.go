@@ -320,6 +320,17 @@ func TestTimelineByProvider(t *testing.T) {
 	if at2012["aws"] <= at2012["alibaba-cloud"] || at2012["aws"] < 8 {
 		t.Errorf("end of 2012 in service: %v; want AWS ahead with at least 8", at2012)
 	}
+
+	// provider= keeps only the named providers' timelines.
+	var some struct{ Providers []struct{ Provider string } }
+	decode(t, get(t, s, "/timeline?by=provider&provider=aws,gcp"), &some)
+	var got []string
+	for _, p := range some.Providers {
+		got = append(got, p.Provider)
+	}
+	if want := []string{"aws", "gcp"}; !slices.Equal(got, want) {
+		t.Errorf("by=provider&provider=aws,gcp lists %v, want %v", got, want)
+	}
 }
 
 // TestChangesEveryProvider checks that /changes and its CSV carry every provider with its id and

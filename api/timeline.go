@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/url"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,6 +49,9 @@ func (s *Server) handleTimeline(c echo.Context) error {
 			var per []object
 			for i, ptl := range s.ds.ProviderTimelines(sq.filter, until) {
 				p := s.ds.Providers[i]
+				if len(sq.filter.Providers) > 0 && !slices.Contains(sq.filter.Providers, p.ID) {
+					continue
+				}
 				per = append(per, object{{"provider", p.ID}, {"name", p.Name}, {"short_name", p.ShortName}, {"colour", p.Colour},
 					{"changes", ptl.Changes}, {"years", ptl.Years}})
 			}
