@@ -102,6 +102,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	s.registerOpsRoutes()
 	s.registerFeatureRoutes()
 	s.registerTimelineRoutes()
+	s.registerHistoryRoutes()
 	s.registerTileRoutes()
 	s.registerStaticRoutes()
 	s.registerWebRoutes()

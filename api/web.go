@@ -52,6 +52,7 @@ type viewerPage struct {
 	TileAttribution    string // plain text
 	TileAttributionURL string
 	TileMaxZoom        int
+	Modules            []string // the viewer's ES modules, to preload
 }
 
 // assetVersion identifies the viewer's files: a hash of all of them, computed once.
@@ -133,6 +134,7 @@ func (s *Server) viewerPage(embed bool) viewerPage {
 		TileAttribution:    builtinBasemapAttribution,
 		TileAttributionURL: builtinBasemapAttributionURL,
 		TileMaxZoom:        BasemapMaxZoom,
+		Modules:            web.Modules(),
 	}
 	if s.opts.BasemapURL != "" {
 		p.TileURL = s.opts.BasemapURL

@@ -25,6 +25,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"dcatlas/internal/heavytest"
 )
 
 // The browser tests build the real binary, serve the built-in data with it, and drive the viewer in
@@ -35,6 +37,9 @@ const chromiumPath = "/usr/bin/chromium"
 // TestBrowser runs every browser check against one server and one browser: starting them is the
 // slow part.
 func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the browser suite builds the binary and drives Chromium for minutes: skipped with -short (.ci/run runs it)")
+	}
 	chromium := os.Getenv("DCATLAS_CHROMIUM")
 	if chromium == "" {
 		chromium = chromiumPath
@@ -42,6 +47,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skipf("skipping the browser tests: no Chromium at %s (install chromium, or set DCATLAS_CHROMIUM)", chromium)
 	}
+	heavytest.Lock(t) // not at once with the soak test or another browser suite
 	srv := startServer(t)
 	b := startBrowser(t, chromium)
 
@@ -53,12 +59,22 @@ func TestBrowser(t *testing.T) {
 	t.Run("FilterAndHistory", func(t *testing.T) { testFilterAndHistory(t, srv, b) })
 	t.Run("SearchPopupPermalink", func(t *testing.T) { testSearchPopupPermalink(t, srv, b) })
 	t.Run("KeyboardMarker", func(t *testing.T) { testKeyboardMarker(t, srv, b) })
-	t.Run("KeyboardCluster", func(t *testing.T) { testKeyboardCluster(t, srv, b) })
+	t.Run("KeyboardGroup", func(t *testing.T) { testKeyboardGroup(t, srv, b) })
 	t.Run("Downloads", func(t *testing.T) { testDownloads(t, srv, b) })
 	t.Run("ShareDialog", func(t *testing.T) { testShareDialog(t, srv, b) })
 	t.Run("Embed", func(t *testing.T) { testEmbed(t, srv, b) })
 	t.Run("Phone", func(t *testing.T) { testPhone(t, srv, b) })
 	t.Run("DateFormatting", func(t *testing.T) { testDateFormatting(t, srv, b) })
+	t.Run("EveryMonthMatchesTimeline", func(t *testing.T) { testEveryMonth(t, srv, b) })
+	t.Run("PlaybackAsksNothing", func(t *testing.T) { testPlaybackAsksNothing(t, srv, b) })
+	t.Run("Boxes", func(t *testing.T) { testBoxes(t, srv, b) })
+	t.Run("SiteLinkOpensOnTheSite", func(t *testing.T) { testSiteLink(t, srv, b) })
+	t.Run("Compare", func(t *testing.T) { testCompare(t, srv, b) })
+	t.Run("SiteListAndCountryCounts", func(t *testing.T) { testSiteList(t, srv, b) })
+	t.Run("ChartMarks", func(t *testing.T) { testChartMarks(t, srv, b) })
+	t.Run("Fullscreen", func(t *testing.T) { testFullscreen(t, srv, b) })
+	t.Run("Screenshots", func(t *testing.T) { testScreenshots(t, srv, b) })
+	t.Run("LoadTimes", func(t *testing.T) { testLoadTimes(t, srv, b) })
 	t.Run("Accessibility", func(t *testing.T) { testAccessibility(t, srv, b) })
 }
 
@@ -283,8 +299,9 @@ type viewport struct {
 
 var desktop = viewport{1280, 800, 1}
 
-// open loads a path of the server in a new tab and waits until the viewer is idle.
-func (b *browser) open(t *testing.T, srv *server, path string, vp viewport) *page {
+// open loads a path of the server in a new tab and waits until the viewer is idle; setup actions
+// (emulation, throttling) run before the page loads.
+func (b *browser) open(t *testing.T, srv *server, path string, vp viewport, setup ...chromedp.Action[chromedp.Void]) *page {
 	t.Helper()
 	p := &page{t: t, srv: srv}
 	tab, cancelTab := chromedp.NewContext(b.ctx, chromedp.WithListener(p.listen))
@@ -295,10 +312,8 @@ func (b *browser) open(t *testing.T, srv *server, path string, vp viewport) *pag
 		cancelTab()
 		p.check()
 	})
-	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(vp.w, vp.h, chromedp.EmulateScale(vp.scale)),
-		chromedp.Navigate(srv.base+path),
-	); err != nil {
+	steps := append([]chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(vp.w, vp.h, chromedp.EmulateScale(vp.scale))}, setup...)
+	if err := chromedp.Do(ctx, append(steps, chromedp.Navigate(srv.base+path))...); err != nil {
 		t.Fatalf("opening %s: %v", path, err)
 	}
 	p.waitIdle()
@@ -533,7 +548,7 @@ func testMarkersForDate(t *testing.T, srv *server, b *browser) {
 	drawn := eval[int](p, `(() => {
 		let n = 0;
 		for (const el of document.querySelectorAll('.site-marker')) n++;
-		for (const el of document.querySelectorAll('.site-cluster text')) n += Number(el.textContent);
+		for (const el of document.querySelectorAll('.site-group text')) n += Number(el.textContent);
 		return n;
 	})()`)
 	if drawn != want.NumberMatched {
@@ -796,11 +811,11 @@ func testKeyboardMarker(t *testing.T, srv *server, b *browser) {
 	}
 }
 
-func testKeyboardCluster(t *testing.T, srv *server, b *browser) {
+func testKeyboardGroup(t *testing.T, srv *server, b *browser) {
 	p := b.open(t, srv, "/map?at=2020-06-01&view=2/30/100", desktop)
 	p.waitRendered("2020-06-01")
 	zoom := eval[float64](p, `window.dcatlas.map.getZoom()`)
-	p.do("focusing a cluster", chromedp.Focus(chromedp.CSS(".site-cluster")))
+	p.do("focusing a group", chromedp.Focus(chromedp.CSS(".site-group")))
 	label := eval[string](p, `document.activeElement.getAttribute('aria-label')`)
 	if !strings.HasPrefix(label, "Group of ") {
 		t.Fatalf("a focused cluster reads %q", label)

@@ -153,7 +153,7 @@ func pendingEvent(pending bool) *geo.Event {
 
 // markerTitle is what an SVG viewer shows over a marker.
 func markerTitle(m *Marker) string {
-	s := statusWords(m.Status)
+	s := StatusLabel(m.Status)
 	if m.Pending {
 		s += ", change pending"
 	}
@@ -268,9 +268,9 @@ type legendRowLayout struct {
 // hides the fewest. It leaves the legend out when the map is too small for it.
 func layoutLegend(ts *typesetter, c geo.Counts, frame, title, attrib box, placed []placedMarker) legendLayout {
 	l := legendLayout{}
-	for _, st := range []geo.Status{geo.StatusActive, geo.StatusAnnounced, geo.StatusClosing, geo.StatusClosed} {
+	for _, st := range LegendOrder() {
 		n := map[geo.Status]int{geo.StatusActive: c.Active, geo.StatusAnnounced: c.Announced, geo.StatusClosing: c.Closing, geo.StatusClosed: c.Closed}[st]
-		l.rows = append(l.rows, legendRowLayout{parts: symbolParts(st), words: statusWords(st), count: n})
+		l.rows = append(l.rows, legendRowLayout{parts: symbolParts(st), words: StatusLabel(st), count: n})
 	}
 	if c.Pending > 0 {
 		l.rows = append(l.rows, legendRowLayout{parts: []part{pendingRing(), pendingDot()}, words: "Change pending", count: c.Pending})
