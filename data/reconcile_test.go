@@ -81,7 +81,8 @@ func TestReconcile(t *testing.T) {
 			zonesSnapshot + "; eight regions in service have no sourced zone count"},
 		{"2025-10-31", "People's Daily 2025-10-28 (S49): 29 regions", anywhere, 29, 29, ""},
 		{"2026-11-23", "TechStories 2026 (S53): 32 regions (after Johor; may be a target)", anywhere, 32, 33,
-			"the data includes US (Atlanta), a region listed for container/AI compute products only, which published counts leave out"},
+			"the data includes US (Atlanta), a region listed for container/AI compute products only, which published counts leave out; " +
+				"it also still counts Nanjing and Fuzhou, decommissioned on a day known only as 2025-09-25/2026 (S87)"},
 	}
 	for _, p := range table {
 		t.Run(p.date+" "+p.claim, func(t *testing.T) {
