@@ -625,6 +625,7 @@ func testPlay(t *testing.T, srv *server, b *browser) {
 	p.do("clicking play", chromedp.Click(chromedp.ID("play")))
 	p.waitFor(`window.dcatlas.playing() && window.dcatlas.rendered >= '2015-03-01'`)
 	p.do("clicking pause", chromedp.Click(chromedp.ID("play")))
+	t.Logf("after the pause click: playing %v, label %q", eval[bool](p, `window.dcatlas.playing()`), eval[string](p, `document.getElementById('play').getAttribute('aria-label')`))
 	p.waitFor(`!window.dcatlas.playing() && window.dcatlas.idle()`)
 	day := eval[string](p, `window.dcatlas.rendered`)
 	if day <= "2015-01-01" {
@@ -926,7 +927,10 @@ func testEmbed(t *testing.T, srv *server, b *browser) {
 	if got := eval[int](p, `window.dcatlas.markerCount()`); got != want.NumberMatched {
 		t.Errorf("embed markers: got %d, want %d", got, want.NumberMatched)
 	}
-	for _, sel := range []string{"#panel", "#filters", "#slider", "#play", "#search", "#share-open", "#share-dialog", "#download-geojson", "#download-csv"} {
+	if !eval[bool](p, `document.getElementById('play').hidden`) {
+		t.Error("the embed page shows a play button without controls=play")
+	}
+	for _, sel := range []string{"#panel", "#filters", "#slider", "#search", "#share-open", "#share-dialog", "#download-geojson", "#download-csv"} {
 		if eval[bool](p, fmt.Sprintf(`!!document.querySelector(%q)`, sel)) {
 			t.Errorf("the embed page has %s", sel)
 		}

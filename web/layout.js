@@ -1,5 +1,7 @@
 // Placing site symbols and their labels on the map without overlaps. Symbols that would overlap
-// are grouped, and groups that would overlap are merged, until no two boxes touch; labels go on the
+// are grouped, and groups that would overlap are merged, until no two boxes touch; a small group
+// is then spread into a ring of single symbols around its centre where the ring has room (each
+// keeps its true position, for a leader line); labels go on the
 // first side of their symbol (right, left, above, below) where they cover nothing already placed,
 // and are left out where no side is free. Pure: positions are pixels of the map's projection at
 // the current zoom, so panning needs no new layout.
@@ -17,10 +19,11 @@ function box(x, y, size) {
 
 /**
  * Lays out items [{ id, x, y, rank, label }] (rank: lower is placed first). opts: size (a
- * symbol's side), groupSize(n) (a group's side), labelWidth(text), labelHeight. Returns nodes
- * [{ members (items), x, y, size, box, label: null | { side, box } }].
+ * symbol's side), groupSize(n) (a group's side), spread (the largest group to spread, 0 for
+ * none), labelWidth(text), labelHeight. Returns nodes [{ members (items), x, y, size, box,
+ * label: null | { side, box } }]; a spread symbol's x, y differ from its item's.
  */
-export function layout(items, { size, groupSize, labelWidth, labelHeight }) {
+export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHeight }) {
   let nodes = items.map((it) => ({ members: [it], x: it.x, y: it.y, size, box: box(it.x, it.y, size) }));
   for (let merged = true; merged;) {
     merged = false;
@@ -37,6 +40,24 @@ export function layout(items, { size, groupSize, labelWidth, labelHeight }) {
         merged = true;
         break outer;
       }
+    }
+  }
+  // Spread the small groups, largest first room permitting.
+  for (const g of nodes.filter((n) => n.members.length > 1 && n.members.length <= spread).sort((a, b) => a.members.length - b.members.length)) {
+    const k = g.members.length;
+    const r = (Math.SQRT2 * (size + GAP + 1)) / (2 * Math.sin(Math.PI / k)); // boxes, not discs, must clear
+    // Members keep their compass order round the centre, so the ring looks like the map.
+    const sorted = [...g.members].sort((a, b) => Math.atan2(a.y - g.y, a.x - g.x) - Math.atan2(b.y - g.y, b.x - g.x));
+    const turn = Math.atan2(sorted[0].y - g.y, sorted[0].x - g.x);
+    const ring = sorted.map((m, i) => {
+      const a = turn + (2 * Math.PI * i) / k;
+      const x = g.x + r * Math.cos(a);
+      const y = g.y + r * Math.sin(a);
+      return { members: [m], x, y, size, box: box(x, y, size) };
+    });
+    const others = nodes.filter((n) => n !== g);
+    if (ring.every((n) => others.every((o) => !overlaps(o.box, n.box)))) {
+      nodes = [...others, ...ring];
     }
   }
   const taken = nodes.map((n) => n.box);

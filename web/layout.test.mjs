@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layout, overlaps } from './layout.js';
 
-const opts = { size: 20, groupSize: (n) => (n < 10 ? 30 : 36), labelWidth: (t) => 7 * t.length, labelHeight: 16 };
+const opts = { spread: 6, size: 20, groupSize: (n) => (n < 10 ? 30 : 36), labelWidth: (t) => 7 * t.length, labelHeight: 16 };
 
 function random(seed) {
   return () => {
@@ -35,4 +35,13 @@ test('a label moves to a free side', () => {
   const nodes = layout([{ id: 'a', x: 0, y: 0, rank: 0, label: 'Alpha' }, { id: 'b', x: 40, y: 0, rank: 1, label: 'B' }], opts);
   const a = nodes.find((n) => n.members[0].id === 'a');
   assert.notEqual(a.label.side, 'r');
+});
+
+test('a small group spreads into a ring when there is room', () => {
+  const items = [0, 1, 2, 3].map((i) => ({ id: `s${i}`, x: 100 + i * 4, y: 100 + (i % 2) * 3, rank: i, label: `S${i}` }));
+  const nodes = layout(items, opts);
+  assert.equal(nodes.length, 4);
+  assert.ok(nodes.every((n) => n.members.length === 1));
+  const grouped = layout(items, { ...opts, spread: 0 });
+  assert.equal(grouped.length, 1);
 });

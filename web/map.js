@@ -265,6 +265,7 @@ export class SiteMap {
     const nodes = layout(items, {
       size,
       groupSize: (n) => (n < 10 ? 30 : n < 50 ? 36 : 42),
+      spread: 6,
       labelWidth,
       labelHeight: LABEL_H,
     });
@@ -272,7 +273,7 @@ export class SiteMap {
     for (const n of nodes) {
       const single = n.members.length === 1;
       const key = single ? n.members[0].id : `g:${n.members.map((m) => m.id).sort().join(',')}`;
-      const icon = single ? this.siteIcon(n.members[0].m, n.size, n.label?.side) : this.groupIcon(n);
+      const icon = single ? this.siteIcon(n.members[0].m, n.size, n.label?.side, n.members[0].x - n.x, n.members[0].y - n.y) : this.groupIcon(n);
       const latlng = this.map.unproject([n.x, n.y], zoom);
       let marker = this.markers.get(key);
       if (!marker) {
@@ -297,7 +298,8 @@ export class SiteMap {
     this.markers = keep;
   }
 
-  siteIcon(m, size, side) {
+  /** The icon of one site, size pixels; dx, dy from the symbol to the site when spread from it. */
+  siteIcon(m, size, side, dx = 0, dy = 0) {
     const p = m.site;
     const st = m.state;
     const pending = Boolean(st.pending);
@@ -306,11 +308,15 @@ export class SiteMap {
     if (pending) cls.push('is-pending');
     if (change) cls.push(this.comparing ? 'is-compared' : 'just-changed', `changed-to-${change.after.status || 'none'}`);
     const label = side ? `<span class="site-label lbl-${side}" aria-hidden="true">${escapeHTML(p.name === p.city ? p.city : (this.map.getZoom() >= 6 && p.region ? `${p.city} · ${p.region}` : p.city))}</span>` : '';
-    let words = `${p.name}, ${p.city}: ${this.vocab.label(st.status).toLowerCase()}`;
+    let words = `${p.name}: ${this.vocab.label(st.status).toLowerCase()}`;
     if (pending) words += `, ${pendingPhrase(st.pending.status, st.pending.date)}`;
     if (change && this.comparing) words += ` (was ${change.before.status ? this.vocab.label(change.before.status).toLowerCase() : 'not there'})`;
+    const c = size / 2;
+    const leader = Math.hypot(dx, dy) > 1
+      ? `<svg class="leader" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true" focusable="false"><line x1="${c}" y1="${c}" x2="${(c + dx).toFixed(1)}" y2="${(c + dy).toFixed(1)}"/><circle cx="${(c + dx).toFixed(1)}" cy="${(c + dy).toFixed(1)}" r="2"/></svg>`
+      : '';
     return new LabeledIcon({
-      html: symbol(st.status, { pending, size }) + label,
+      html: leader + symbol(st.status, { pending, size }) + label,
       className: cls.join(' '),
       iconSize: [size, size],
       iconAnchor: [size / 2, size / 2],

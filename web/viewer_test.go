@@ -37,13 +37,13 @@ func (p *page) requestsSince(n int) []string {
 // slideTo moves the slider to a position, as a drag would.
 func (p *page) slideTo(pos int) string {
 	p.t.Helper()
-	return eval[string](p, fmt.Sprintf(`(() => {
+	return eval[string](p, fmt.Sprintf(`new Promise((done) => {
 		const s = document.getElementById('slider');
 		s.value = '%d';
 		s.dispatchEvent(new Event('input', { bubbles: true }));
 		s.dispatchEvent(new Event('change', { bubbles: true }));
-		return document.getElementById('date-label').dateTime;
-	})()`, pos))
+		setTimeout(() => done(document.getElementById('date-label').dateTime));
+	})`, pos))
 }
 
 // testEveryMonth checks, for every month from the first site to today, that the counts the page
@@ -118,7 +118,8 @@ func testPlaybackAsksNothing(t *testing.T, srv *server, b *browser) {
 	// A faster speed, and a step with the keys.
 	p.do("choosing 4×", chromedp.SetValue(chromedp.ID("speed"), "4"))
 	eval[bool](p, `document.getElementById('speed').dispatchEvent(new Event('change', {bubbles: true}))`)
-	p.do("stepping back a year with {", chromedp.Focus(chromedp.CSS("body")), chromedp.KeyEvent("{"))
+	eval[bool](p, `(document.activeElement.blur(), true)`)
+	p.do("stepping back a year with {", chromedp.KeyEvent("{"))
 	p.waitFor(fmt.Sprintf(`window.dcatlas.rendered === %q`, addMonths(today, -11)))
 	if !eval[bool](p, `document.getElementById('changes-list').children.length > 0`) {
 		t.Log("no change in the last year of the history")
@@ -139,7 +140,7 @@ func (r rect) area() float64 { return (r.Right - r.Left) * (r.Bottom - r.Top) }
 
 // boxes returns the boxes of the symbols, groups and labels on the map.
 func boxes(p *page) []rect {
-	return eval[[]rect](p, `[...document.querySelectorAll('.site-marker svg, .site-group svg, .site-label')].map((e) => {
+	return eval[[]rect](p, `[...document.querySelectorAll('.site-marker svg.sym, .site-group svg, .site-label')].map((e) => {
 		const r = e.getBoundingClientRect();
 		const m = e.closest('.leaflet-marker-icon');
 		return { Kind: e.classList.contains('site-label') ? 'label' : m.classList.contains('site-group') ? 'group' : 'site',

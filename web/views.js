@@ -77,9 +77,12 @@ export class Player {
       this.frames.push(dt);
       acc += dt;
       if (acc >= this.stepMs()) {
-        acc = Math.min(acc - this.stepMs(), this.stepMs());
+        // A slow frame moves on by as many months as its time holds: a play keeps its length.
         const from = time.dayAt(this.pos);
-        this.pos++;
+        while (acc >= this.stepMs() && this.pos < time.max) {
+          acc -= this.stepMs();
+          this.pos++;
+        }
         store.update({ at: time.dayAt(this.pos), stepFrom: from }, 'replace');
         if (this.pos >= time.max) {
           this.stop();
@@ -137,6 +140,7 @@ export function renderCounts(ctx, d, st) {
   const box = $('counts');
   box.replaceChildren();
   for (const s of ctx.vocab.order) {
+    if (ctx.embed && !d.counts[s]) continue; // the embed keeps its bar small
     const span = el('span', `count count-${s}${st.statuses.includes(s) ? '' : ' is-hidden'}`);
     span.dataset.status = s;
     span.dataset.count = String(d.counts[s]);
@@ -144,7 +148,7 @@ export function renderCounts(ctx, d, st) {
     span.append(el('strong', null, String(d.counts[s])), ` ${ctx.vocab.label(s).toLowerCase()}`);
     box.append(span);
   }
-  if (d.counts.pending) {
+  if (d.counts.pending && !ctx.embed) {
     const span = el('span', 'count count-pending', `(${d.counts.pending} pending)`);
     span.dataset.count = String(d.counts.pending);
     box.append(span);
@@ -294,9 +298,8 @@ export function renderChanges(ctx, d) {
 // --- the list of sites ----------------------------------------------------------------------------
 
 const COLUMNS = [
-  ['name', 'Name', (m) => m.site.name],
-  ['city', 'City', (m) => m.site.city],
-  ['country', 'Country', (m) => countryName(m.site.country)],
+  ['name', 'Name', (m) => m.site.name.toLowerCase()],
+  ['country', 'Country', (m) => m.site.country],
   ['status', 'Status', (m) => m.state.status],
   ['since', 'Since', (m) => m.state.since?.latest ?? ''],
 ];
@@ -330,11 +333,13 @@ export function renderList(ctx, d) {
   tbody.replaceChildren(...rows.map((m) => {
     const tr = el('tr');
     const name = el('td');
-    name.append(siteButton(ctx, m.site));
-    const status = el('td');
+    name.append(siteButton(ctx, m.site), el('span', 'list-city', m.site.city));
+    const country = el('td', null, m.site.country);
+    country.title = countryName(m.site.country);
+    const status = el('td', 'list-status');
     status.insertAdjacentHTML('afterbegin', symbol(m.state.status, { size: 14, pending: Boolean(m.state.pending) }));
     status.append(` ${ctx.vocab.label(m.state.status)}`);
-    tr.append(name, el('td', null, m.site.city), el('td', null, countryName(m.site.country)), status, el('td', 'num', formatEDTF(m.state.since?.date ?? '')));
+    tr.append(name, country, status, el('td', 'num', formatEDTF(m.state.since?.date ?? '')));
     return tr;
   }));
   $('list-count').textContent = `${rows.length} of ${d.shown.length} site${d.shown.length === 1 ? '' : 's'} on ${formatDayShort(d.at)}`;
