@@ -105,7 +105,8 @@ async function start() {
   const lats = history.sites.map((s) => s.lat);
   siteMap.show(state.view, lons.length ? [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)] : null);
 
-  const ctx = { api, store, history, vocab, time, siteMap, embed, root, hooks };
+  // What the views share: the store, the history, and their own bits of view state.
+  const ctx = { api, store, history, vocab, time, siteMap, embed, root, hooks, list: views.listState(), explained: null };
   if (!embed) {
     ctx.chart = new TimelineChart($('chart'), {
       pad: 9,

@@ -436,7 +436,12 @@ func (p *page) waitTiles() {
 // $DCATLAS_ARTIFACTS when set.
 func (p *page) screenshot(name string) {
 	p.t.Helper()
-	p.waitTiles()
+	// A picture to look at, not a check (testBaseMapTiles checks the tiles): after 15 s, take it
+	// with what has loaded and say what has not.
+	const tilesIn = `[...document.querySelectorAll('img.leaflet-tile')].every((i) => i.classList.contains('leaflet-tile-loaded') && getComputedStyle(i).opacity === '1')`
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](tilesIn, chromedp.WithPollingTimeout(15*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		p.t.Logf("screenshot %s: not every tile is in: %v", name, eval[[]string](p, `[...document.querySelectorAll('img.leaflet-tile:not(.leaflet-tile-loaded)')].map((i) => i.src)`))
+	}
 	buf, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		p.t.Fatalf("screenshot: %v", err)
@@ -1021,23 +1026,38 @@ func testAccessibility(t *testing.T, srv *server, b *browser) {
 		name, path string
 		vp         viewport
 		prepare    func(p *page)
+		dark       bool
 	}{
-		{"map", "/", desktop, nil},
+		{"map", "/", desktop, nil, false},
 		{"popup", "/map?at=2016-12-01&site=alibaba-ap-northeast-1", desktop, func(p *page) {
 			p.waitFor(`!!document.querySelector('.site-popup .sources a')`)
-		}},
+		}, false},
 		{"share dialog", "/map?at=2018-09-01", desktop, func(p *page) {
 			p.do("opening the share dialog", chromedp.Click(chromedp.ID("share-open")))
 			p.waitFor(`document.getElementById('share-dialog').open`)
-		}},
+		}, false},
 		{"phone with the panel open", "/map", viewport{390, 844, 1}, func(p *page) {
 			p.do("opening the panel", chromedp.Click(chromedp.ID("panel-toggle")))
-		}},
-		{"embed", "/embed?at=2018-09-01", viewport{800, 500, 1}, nil},
+		}, false},
+		{"embed", "/embed?at=2018-09-01", viewport{800, 500, 1}, nil, false},
+		{"embed with play", "/embed?at=2018-09-01&controls=play", viewport{600, 340, 1}, nil, false},
+		{"compare, changes and site list", "/map?at=2020-01-01&compare=2016-01-01", desktop, nil, false},
+		{"phone site sheet", "/map?at=2024-01-01&site=alibaba-eu-central-1", viewport{390, 844, 1}, func(p *page) {
+			p.waitFor(`!!document.querySelector('#sheet .sources a')`)
+		}, false},
+		{"group list at the last zoom", "/map?at=2024-01-01&view=10/22.3/114.2", desktop, nil, false},
+		{"dark", "/map?at=2020-01-01&compare=2016-01-01", desktop, nil, true},
+		{"dark popup", "/map?at=2016-12-01&site=alibaba-ap-northeast-1", desktop, func(p *page) {
+			p.waitFor(`!!document.querySelector('.site-popup .sources a')`)
+		}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := b.open(t, srv, tt.path, tt.vp)
+			var setup []chromedp.Action[chromedp.Void]
+			if tt.dark {
+				setup = append(setup, dark())
+			}
+			p := b.open(t, srv, tt.path, tt.vp, setup...)
 			if tt.prepare != nil {
 				tt.prepare(p)
 			}
@@ -1056,6 +1076,9 @@ func testAccessibility(t *testing.T, srv *server, b *browser) {
 			vs := eval[[]violation](p, `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)
 			for _, v := range vs {
 				msg := fmt.Sprintf("%s (%s): %s", v.ID, v.Impact, v.Help)
+				if len(v.Nodes) > 3 {
+					v.Nodes = v.Nodes[:3]
+				}
 				for _, n := range v.Nodes {
 					msg += fmt.Sprintf("\n\t%v %s", n.Target, n.HTML)
 				}

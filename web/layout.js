@@ -20,10 +20,10 @@ function box(x, y, size) {
 /**
  * Lays out items [{ id, x, y, rank, label }] (rank: lower is placed first). opts: size (a
  * symbol's side), groupSize(n) (a group's side), spread (the largest group to spread, 0 for
- * none), labelWidth(text), labelHeight. Returns nodes [{ members (items), x, y, size, box,
+ * none), labelWidth(text), labelHeight, and view (a box labels must stay in, or none). Returns nodes [{ members (items), x, y, size, box,
  * label: null | { side, box } }]; a spread symbol's x, y differ from its item's.
  */
-export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHeight }) {
+export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHeight, view = null }) {
   let nodes = items.map((it) => ({ members: [it], x: it.x, y: it.y, size, box: box(it.x, it.y, size) }));
   for (let merged = true; merged;) {
     merged = false;
@@ -75,7 +75,8 @@ export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHe
     ];
     n.label = null;
     for (const [side, b] of candidates) {
-      if (taken.every((t) => t === n.box || !overlaps(t, b))) {
+      const inside = !view || (b[0] >= view[0] && b[1] >= view[1] && b[2] <= view[2] && b[3] <= view[3]);
+      if (inside && taken.every((t) => t === n.box || !overlaps(t, b))) {
         n.label = { side, box: b };
         taken.push(b);
         break;

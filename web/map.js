@@ -127,6 +127,7 @@ export class SiteMap {
     this.vocab = opts.vocab;
     this.container = container;
     this.markers = new Map(); // node key → marker
+    this.labels = new Map(); // site id → label marker
     this.shown = [];
     this.changed = new Set();
     this.comparing = false;
@@ -153,6 +154,8 @@ export class SiteMap {
       crossOrigin: false,
     }).addTo(map);
     this.layer = L.layerGroup().addTo(map);
+    // Labels under the symbols: a label never hides a symbol.
+    map.createPane('labels').classList.add('label-pane');
     if (opts.fullscreenTarget?.requestFullscreen) new Fullscreen({ target: opts.fullscreenTarget }).addTo(map);
     if (opts.legend !== false) new Legend({ open: opts.legendOpen, position: opts.legendPosition, vocab: this.vocab }).addTo(map);
     this.popup = L.popup({
@@ -184,6 +187,8 @@ export class SiteMap {
       if (e.key === 'Escape') this.close({ user: true });
     });
     map.on('zoomend', () => this.relayout(true));
+    // Labels stay inside the map: after a pan, they may move to another side.
+    map.on('moveend', () => this.relayout(false));
     map.on('moveend', () => {
       if (this.silent) return;
       const c = map.getCenter().wrap();
@@ -248,9 +253,12 @@ export class SiteMap {
     const zoom = this.map.getZoom();
     const key = this.shown.map((m) => `${m.site.id}:${m.state.status}:${m.state.pending?.status ?? ''}`).join(',');
     const marks = [...this.changed].join(',');
-    if (!force && key === this.layoutKey && marks === this.marksKey) return;
+    const pb = this.map.getPixelBounds();
+    const viewKey = `${pb.min.x},${pb.min.y}`;
+    if (!force && key === this.layoutKey && marks === this.marksKey && viewKey === this.viewKey) return;
     this.layoutKey = key;
     this.marksKey = marks;
+    this.viewKey = viewKey;
     const order = new Map(this.vocab.order.map((s, i) => [s, i]));
     const detail = zoom >= 6;
     const items = this.shown.map((m, i) => {
@@ -266,6 +274,7 @@ export class SiteMap {
       size,
       groupSize: (n) => (n < 10 ? 30 : n < 50 ? 36 : 42),
       spread: 6,
+      view: [pb.min.x + 2, pb.min.y + 2, pb.max.x - 2, pb.max.y - 2],
       labelWidth,
       labelHeight: LABEL_H,
     });
@@ -296,6 +305,28 @@ export class SiteMap {
     }
     for (const [key, marker] of this.markers) if (!keep.has(key)) this.layer.removeLayer(marker);
     this.markers = keep;
+    // Labels are map text, not part of the buttons: a marker reads as its site's full name.
+    const labels = new Map();
+    for (const n of nodes) {
+      if (!n.label) continue;
+      const p = n.members[0].m.site;
+      const text = detail && p.region ? `${p.city} · ${p.region}` : p.city;
+      const html = `<span class="site-label lbl-${n.label.side}">${escapeHTML(text)}</span>`;
+      const latlng = this.map.unproject([n.x, n.y], zoom);
+      let lm = this.labels.get(p.id);
+      const icon = () => L.divIcon({ html, className: 'site-label-icon', iconSize: [n.size, n.size], iconAnchor: [n.size / 2, n.size / 2] });
+      if (!lm) {
+        lm = L.marker(latlng, { icon: icon(), interactive: false, keyboard: false, pane: 'labels' });
+        this.layer.addLayer(lm);
+      } else {
+        if (!lm.getLatLng().equals(latlng)) lm.setLatLng(latlng);
+        if (lm.html !== html + n.size) lm.setIcon(icon());
+      }
+      lm.html = html + n.size;
+      labels.set(p.id, lm);
+    }
+    for (const [id, lm] of this.labels) if (!labels.has(id)) this.layer.removeLayer(lm);
+    this.labels = labels;
   }
 
   /** The icon of one site, size pixels; dx, dy from the symbol to the site when spread from it. */
@@ -307,7 +338,6 @@ export class SiteMap {
     const cls = ['site-marker', `status-${st.status}`];
     if (pending) cls.push('is-pending');
     if (change) cls.push(this.comparing ? 'is-compared' : 'just-changed', `changed-to-${change.after.status || 'none'}`);
-    const label = side ? `<span class="site-label lbl-${side}" aria-hidden="true">${escapeHTML(p.name === p.city ? p.city : (this.map.getZoom() >= 6 && p.region ? `${p.city} · ${p.region}` : p.city))}</span>` : '';
     let words = `${p.name}: ${this.vocab.label(st.status).toLowerCase()}`;
     if (pending) words += `, ${pendingPhrase(st.pending.status, st.pending.date)}`;
     if (change && this.comparing) words += ` (was ${change.before.status ? this.vocab.label(change.before.status).toLowerCase() : 'not there'})`;
@@ -316,7 +346,7 @@ export class SiteMap {
       ? `<svg class="leader" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true" focusable="false"><line x1="${c}" y1="${c}" x2="${(c + dx).toFixed(1)}" y2="${(c + dy).toFixed(1)}"/><circle cx="${(c + dx).toFixed(1)}" cy="${(c + dy).toFixed(1)}" r="2"/></svg>`
       : '';
     return new LabeledIcon({
-      html: leader + symbol(st.status, { pending, size }) + label,
+      html: leader + symbol(st.status, { pending, size }),
       className: cls.join(' '),
       iconSize: [size, size],
       iconAnchor: [size / 2, size / 2],

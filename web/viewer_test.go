@@ -144,7 +144,7 @@ func boxes(p *page) []rect {
 		const r = e.getBoundingClientRect();
 		const m = e.closest('.leaflet-marker-icon');
 		return { Kind: e.classList.contains('site-label') ? 'label' : m.classList.contains('site-group') ? 'group' : 'site',
-			Name: m.getAttribute('aria-label'), Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
+			Name: m.getAttribute('aria-label') ?? e.textContent, Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
 	})`)
 }
 

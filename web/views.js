@@ -304,19 +304,23 @@ const COLUMNS = [
   ['since', 'Since', (m) => m.state.since?.latest ?? ''],
 ];
 
-let listSort = { key: 'name', dir: 1 };
-let listKey = '';
+/** The list's own view state: its sort and what it last drew. */
+export function listState() {
+  return { sort: { key: 'name', dir: 1 }, key: '', drawnAt: 0 };
+}
 
 export function renderList(ctx, d) {
+  const ui = ctx.list;
   const table = $('site-list');
   if (!table) return;
   const q = $('list-q').value.trim();
   // While playing, the list follows at most a few times a second.
-  const key = JSON.stringify([d.at, q, listSort, d.shown.length, ctx.store.state.statuses]);
-  if (key === listKey) return;
-  if (ctx.player.playing && listKey && performance.now() - (renderList.last ?? 0) < 400) return;
-  renderList.last = performance.now();
-  listKey = key;
+  const key = JSON.stringify([d.at, q, ui.sort, d.shown.length, ctx.store.state.statuses]);
+  if (key === ui.key) return;
+  if (ctx.player.playing && ui.key && performance.now() - ui.drawnAt < 400) return;
+  ui.drawnAt = performance.now();
+  ui.key = key;
+  const listSort = ui.sort;
   const order = new Map(ctx.vocab.order.map((s, i) => [s, i]));
   const col = COLUMNS.find((c) => c[0] === listSort.key);
   const rows = d.shown.filter((m) => textMatch(m.site, q) || countryName(m.site.country).toLowerCase().includes(q.toLowerCase()))
@@ -351,7 +355,8 @@ function wireList(ctx) {
   for (const th of table.tHead.rows[0].cells) {
     const b = th.querySelector('button');
     b.addEventListener('click', () => {
-      listSort = { key: th.dataset.key, dir: listSort.key === th.dataset.key ? -listSort.dir : 1 };
+      const cur = ctx.list.sort;
+      ctx.list.sort = { key: th.dataset.key, dir: cur.key === th.dataset.key ? -cur.dir : 1 };
       ctx.store.schedule();
     });
   }
@@ -359,8 +364,6 @@ function wireList(ctx) {
 }
 
 // --- selection and search -------------------------------------------------------------------------
-
-let explained = null;
 
 /** Opens the selected site's card when it is on the map; says why when it is not. */
 export function restoreSelection(ctx, d, st) {
@@ -374,8 +377,8 @@ export function restoreSelection(ctx, d, st) {
     return;
   }
   if (siteMap.popupSite) siteMap.close();
-  if (explained !== st.site && !ctx.player.playing) {
-    explained = st.site;
+  if (ctx.explained !== st.site && !ctx.player.playing) {
+    ctx.explained = st.site;
     explainHidden(ctx, st.site, d);
   }
 }
@@ -387,7 +390,7 @@ export function select(ctx, id, { fly = false, focus = false } = {}) {
     message('');
     siteMap.open(id, { fly, focus });
   } else {
-    explained = id;
+    ctx.explained = id;
     explainHidden(ctx, id, store.derived);
   }
 }
