@@ -63,7 +63,7 @@ func (s *Server) handleHistory(c echo.Context) error {
 		return err
 	}
 	today := s.today()
-	return s.sendJSON(c, "today="+today.String(), mediaJSON, func() (any, error) {
+	return s.sendJSON(c, keyOf(historyPath).with("today", today), mediaJSON, func() (any, error) {
 		doc := historyDoc{Version: s.ds.Version, Today: today.String(), Sites: make([]historySite, 0, len(s.ds.Sites))}
 		for _, st := range render.LegendOrder() {
 			doc.Statuses = append(doc.Statuses, historyStatus{st, render.StatusLabel(st), render.StatusColor(st).String()})
