@@ -343,7 +343,9 @@ export function renderList(ctx, d) {
     const status = el('td', 'list-status');
     status.insertAdjacentHTML('afterbegin', symbol(m.state.status, { size: 14, pending: Boolean(m.state.pending) }));
     status.append(` ${ctx.vocab.label(m.state.status)}`);
-    tr.append(name, country, status, el('td', 'num', formatEDTF(m.state.since?.date ?? '')));
+    const since = el('td', 'num', m.state.since ? m.state.since.latest.slice(0, 7) : '');
+    if (m.state.since) since.title = formatEDTF(m.state.since.date);
+    tr.append(name, country, status, since);
     return tr;
   }));
   $('list-count').textContent = `${rows.length} of ${d.shown.length} site${d.shown.length === 1 ? '' : 's'} on ${formatDayShort(d.at)}`;
