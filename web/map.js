@@ -430,6 +430,10 @@ export class SiteMap {
         this.sheet.hidden = false;
         document.body.classList.add('sheet-open');
         if (focus) this.sheet.querySelector('h2')?.focus({ preventScroll: true });
+        // Keep the site in sight above the sheet, as a popup pans into view (not for a shared view).
+        const free = this.container.clientHeight - this.sheet.offsetHeight;
+        const pt = this.map.latLngToContainerPoint(latlng);
+        if (pan && (pt.y > free - 24 || pt.y < 24)) this.map.panBy([0, pt.y - free / 2], { animate: !reducedMotion() });
         return;
       }
       this.popup.options.autoPan = pan;
