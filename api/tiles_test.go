@@ -262,19 +262,19 @@ func TestBadTileRequests(t *testing.T) {
 		{"@2x of sites", s, "/tiles/sites/2/0/0@2x.mvt", 404, paramFormat},
 		{"two extensions", s, "/tiles/sites/2/0/0.mvt.png", 404, paramFormat},
 		{"unknown query parameter", s, "/tiles/sites/2/0/0.mvt?colour=red", 400, "colour"},
-		{"items-only parameter", s, "/tiles/sites/2/0/0.mvt?limit=5", 400, "limit"},
-		{"bbox on a tile", s, "/tiles/sites/2/0/0.mvt?bbox=0,0,1,1", 400, "bbox"},
-		{"bad date", s, "/tiles/sites/2/0/0.mvt?at=2018-02-30", 400, "at"},
-		{"bad status", s, "/tiles/sites/2/0/0.mvt?status=open", 400, "status"},
-		{"bad country", s, "/tiles/sites/2/0/0.mvt?country=XX", 400, "country"},
-		{"bad provider", s, "/tiles/sites/2/0/0.mvt?provider=aws", 400, "provider"},
-		{"repeated parameter", s, "/tiles/sites/2/0/0.mvt?at=2018-01-01&at=2019-01-01", 400, "at"},
-		{"query on a base map tile", s, "/tiles/basemap/2/0/0.png?at=2018-01-01", 400, "at"},
+		{"items-only parameter", s, "/tiles/sites/2/0/0.mvt?limit=5", 400, paramLimit},
+		{"bbox on a tile", s, "/tiles/sites/2/0/0.mvt?bbox=0,0,1,1", 400, paramBbox},
+		{"bad date", s, "/tiles/sites/2/0/0.mvt?at=2018-02-30", 400, paramAt},
+		{"bad status", s, "/tiles/sites/2/0/0.mvt?status=open", 400, paramStatus},
+		{"bad country", s, "/tiles/sites/2/0/0.mvt?country=XX", 400, paramCountry},
+		{"bad provider", s, "/tiles/sites/2/0/0.mvt?provider=aws", 400, paramProvider},
+		{"repeated parameter", s, "/tiles/sites/2/0/0.mvt?at=2018-01-01&at=2019-01-01", 400, paramAt},
+		{"query on a base map tile", s, "/tiles/basemap/2/0/0.png?at=2018-01-01", 400, paramAt},
 		{"unknown TileJSON", s, "/tiles/roads.json", 404, paramLayer},
 		{"TileJSON without .json", s, "/tiles/sites", 404, paramLayer},
-		{"TileJSON with an unknown parameter", s, "/tiles/sites.json?limit=1", 400, "limit"},
-		{"TileJSON with a bad filter", s, "/tiles/sites.json?at=tomorrow", 400, "at"},
-		{"base map TileJSON with a parameter", s, "/tiles/basemap.json?at=2018-01-01", 400, "at"},
+		{"TileJSON with an unknown parameter", s, "/tiles/sites.json?limit=1", 400, paramLimit},
+		{"TileJSON with a bad filter", s, "/tiles/sites.json?at=tomorrow", 400, paramAt},
+		{"base map TileJSON with a parameter", s, "/tiles/basemap.json?at=2018-01-01", 400, paramAt},
 		{"base map TileJSON without a base map", noAtlas, "/tiles/basemap.json", 404, paramLayer},
 		{"base map vector TileJSON without a base map", noAtlas, "/tiles/basemap-vector.json", 404, paramLayer},
 	}
@@ -352,7 +352,9 @@ func TestTileCaching(t *testing.T) {
 	if cc := get(t, s, "/tiles/sites/1/1/0.mvt").Header().Get("Cache-Control"); cc != "public, max-age=300, stale-while-revalidate=3600" {
 		t.Errorf("default date after the explicit one: Cache-Control %q", cc)
 	}
-	// HEAD answers the headers only.
+	// HEAD answers the headers only; those of GET once the tile is cached (before, HEAD does not
+	// draw it: see TestHeadDoesNotRender).
+	get(t, s, "/tiles/basemap/0/0/0.png")
 	head := httptest.NewRecorder()
 	s.ServeHTTP(head, httptest.NewRequest(http.MethodHead, "/tiles/basemap/0/0/0.png", nil))
 	if head.Code != http.StatusOK || head.Body.Len() != 0 || head.Header().Get("Content-Length") == "" {

@@ -42,6 +42,9 @@ func TestSiteAt(t *testing.T) {
 			if st.Exists() && st.Since.Status != st.Status {
 				t.Errorf("Since.Status = %q, want %q", st.Since.Status, st.Status)
 			}
+			if tt.Since != "" && st.Since.Date.String() != tt.Since {
+				t.Errorf("Since.Date = %s, want %s (when the status began)", st.Since.Date, tt.Since)
+			}
 		})
 	}
 }

@@ -20,6 +20,7 @@ type vectors struct {
 	At []struct {
 		Name, Site, At, Status, Pending string
 		PendingDate                     string `json:"pendingDate"`
+		Since                           string // the date of the event that began the status; empty: not checked
 	}
 	Windows []struct {
 		Date, Earliest, Latest string

@@ -62,7 +62,8 @@ export function withWindows(events) {
 
 /**
  * Returns a site's state at a day, as geo's Site.At: status, the status of its last event certain
- * by then (its latest day is on or before the day), '' when none is; since, that event; pending, a
+ * by then (its latest day is on or before the day), '' when none is; since, the event that began
+ * that status (the first of its last run, so a confirming event does not move it); pending, a
  * later event whose window holds the day and whose status differs (the last such), or null.
  * events are withWindows's.
  */
@@ -72,8 +73,10 @@ export function stateAt(events, day) {
   let next = 0;
   for (let i = 0; i < events.length; i++) {
     if (events[i].latest > day) break;
-    status = events[i].status;
-    since = events[i];
+    if (events[i].status !== status) {
+      status = events[i].status;
+      since = events[i];
+    }
     next = i + 1;
   }
   let pending = null;

@@ -24,6 +24,7 @@ for (const c of v.at) {
     assert.equal(st.pending?.date ?? '', c.pendingDate);
     if (st.status) assert.equal(st.since.status, st.status);
     else assert.equal(st.since, null);
+    if (c.since) assert.equal(st.since.date, c.since);
   });
 }
 
