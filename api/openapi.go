@@ -93,6 +93,7 @@ func (s *Server) openAPI(base string) object {
 		{"/collections/{collection}/items/{featureId}", s.operation("One site with its full history", []string{paramAt, paramF, paramProperties, paramSkipGeometry}, []object{collection, pathParam("featureId", "The site id, e.g. alibaba-cn-hangzhou.", strPattern("^[a-z0-9]+(-[a-z0-9]+)*$"))}, okResponse("A GeoJSON Feature", mediaGeoJSON))},
 		{"/timeline", s.operation("Counts of sites per status over time", timelineParams(), nil, okResponse("Counts at every change and per year", mediaJSON))},
 		{"/providers", s.operation("The providers: name, short name, colour, home page, and counts of their sites at a date per status and kind", providersParams(), nil, okResponse("The providers with their counts", mediaJSON))},
+		{historyPath, s.operation("The whole history for the web viewer: every site with its dated events (without sources), and the status vocabulary (order, labels, colours)", nil, nil, okResponse("The history", mediaJSON))},
 		{"/healthz", object{{"get", object{{"summary", "Liveness"}, {"responses", object{{"200", object{{"description", "The process is up"}}}}}}}}},
 		{"/readyz", object{{"get", object{{"summary", "Readiness"}, {"responses", object{{"200", object{{"description", "Ready to serve"}}}, {"503", object{{"description", "Shutting down"}}}}}}}}},
 		{"/metrics", object{{"get", object{{"summary", "Prometheus metrics"}, {"responses", object{{"200", object{{"description", "Metrics in the Prometheus text format"}, {"content", object{{"text/plain", object{}}}}}}}}}}}},

@@ -125,6 +125,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	s.registerChangeRoutes()
 	s.registerTimelineRoutes()
 	s.registerProviderRoutes()
+	s.registerHistoryRoutes()
 	s.registerTileRoutes()
 	s.registerStaticRoutes()
 	s.registerWebRoutes()

@@ -230,7 +230,7 @@ func pendingEvent(pending bool) *geo.Event {
 
 // markerTitle is what an SVG viewer shows over a marker.
 func markerTitle(m *Marker) string {
-	s := statusWords(m.Status)
+	s := StatusLabel(m.Status)
 	if m.Pending {
 		s += ", change pending"
 	}
@@ -347,13 +347,13 @@ type legendRowLayout struct {
 // neutral ink when the markers' colours tell their providers.
 func statusRows(c geo.Counts, neutral bool) []legendRowLayout {
 	var rows []legendRowLayout
-	for _, st := range []geo.Status{geo.StatusActive, geo.StatusAnnounced, geo.StatusClosing, geo.StatusClosed} {
+	for _, st := range LegendOrder() {
 		n := map[geo.Status]int{geo.StatusActive: c.Active, geo.StatusAnnounced: c.Announced, geo.StatusClosing: c.Closing, geo.StatusClosed: c.Closed}[st]
 		parts := symbolParts(st)
 		if neutral {
 			parts = symbolPartsIn(st, inkMuted)
 		}
-		rows = append(rows, legendRowLayout{parts: parts, words: statusWords(st), count: n})
+		rows = append(rows, legendRowLayout{parts: parts, words: StatusLabel(st), count: n})
 	}
 	if c.Pending > 0 {
 		rows = append(rows, legendRowLayout{parts: []part{pendingRing(), pendingDot()}, words: "Change pending", count: c.Pending})

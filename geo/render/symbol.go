@@ -8,8 +8,8 @@ import (
 )
 
 // The status palette is Okabe and Ito's, safe for colour-blind readers; each status also has its
-// own shape, so the map reads in grayscale. The web viewer draws the same symbols (web/symbols.js;
-// a test keeps the colours equal).
+// own shape, so the map reads in grayscale. The web viewer draws the same symbols (web/symbols.js)
+// in the colours it receives from here in /history.json.
 const (
 	ColorActive    basemap.Color = 0x009E73 // bluish green
 	ColorAnnounced basemap.Color = 0x0072B2 // blue
@@ -41,8 +41,8 @@ func StatusColor(st geo.Status) basemap.Color {
 	return Ink
 }
 
-// statusWords are the legend's words for each status, as the viewer's legend has them.
-func statusWords(st geo.Status) string {
+// StatusLabel returns the legend's word for a status, as the maps, charts and the web viewer show it.
+func StatusLabel(st geo.Status) string {
 	switch st {
 	case geo.StatusActive:
 		return "Active"

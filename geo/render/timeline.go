@@ -20,9 +20,6 @@ const (
 	chartLegendGap = 22 // between legend entries
 )
 
-// layerOrder is the stacking order of the statuses, bottom up.
-var layerOrder = [4]geo.Status{geo.StatusActive, geo.StatusClosing, geo.StatusAnnounced, geo.StatusClosed}
-
 // countOf returns the count of a status.
 func countOf(c geo.Counts, st geo.Status) int {
 	switch st {
@@ -103,6 +100,7 @@ func drawTimeline(cv canvas, ts *typesetter, spec TimelineSpec) {
 	X := timeScale(from, changes[len(changes)-1].Date, until, plot)
 	// Each layer: a polygon along the top of its band, left to right, then back along its bottom.
 	cv.group(groupAttrs{id: "areas"})
+	layerOrder := StackOrder()
 	for li, st := range layerOrder {
 		any := false
 		var upper, lower []orb.Point
@@ -133,7 +131,7 @@ func drawTimeline(cv canvas, ts *typesetter, spec TimelineSpec) {
 			poly = append(poly, lower[i])
 		}
 		color := StatusColor(st)
-		cv.group(groupAttrs{class: "area " + string(st), title: statusWords(st)})
+		cv.group(groupAttrs{class: "area " + string(st), title: StatusLabel(st)})
 		cv.path(path{{pts: poly, closed: true}}, style{fill: paint{color, 0.85}})
 		cv.end()
 	}
@@ -243,8 +241,8 @@ func drawChartLegend(cv canvas, ts *typesetter, c geo.Counts, x, y, right float6
 	defer cv.end()
 	row := float64(legendRow)
 	cx := x
-	for _, st := range [4]geo.Status{geo.StatusActive, geo.StatusAnnounced, geo.StatusClosing, geo.StatusClosed} {
-		words := statusWords(st)
+	for _, st := range LegendOrder() {
+		words := StatusLabel(st)
 		count := strconv.Itoa(countOf(c, st))
 		ww := ts.width(words, legendSize, false)
 		cw := ts.width(count, legendSize, true)
