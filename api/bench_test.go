@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// benchmarkHit measures answering a cached request through the whole handler stack.
+// benchmarkHit measures answering a cached request through the whole handler stack, on the whole
+// built-in dataset.
 func benchmarkHit(b *testing.B, target string) {
-	s := newTestServer(b, Options{})
+	s := newFullServer(b, Options{}) // every provider: the size the service runs at
 	if rec := get(b, s, target); rec.Code != http.StatusOK {
 		b.Fatalf("%s: %d", target, rec.Code)
 	}
@@ -53,7 +54,7 @@ func BenchmarkHitSiteTile(b *testing.B) { benchmarkHit(b, "/tiles/sites/2/3/1.mv
 
 // BenchmarkMissItemsAt measures computing and encoding an items answer, as on a cache miss.
 func BenchmarkMissItemsAt(b *testing.B) {
-	s := newTestServer(b, Options{})
+	s := newFullServer(b, Options{}) // every provider: the size the service runs at
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		s.cache = newCache(DefaultCacheBytes)

@@ -53,6 +53,7 @@ type viewerPage struct {
 	TileAttribution    string // plain text
 	TileAttributionURL string
 	TileMaxZoom        int
+	Modules            []string // the viewer's ES modules, to preload
 }
 
 // assetVersion identifies the viewer's files: a hash of all of them, computed once.
@@ -134,6 +135,7 @@ func (s *Server) viewerPage(embed bool) viewerPage {
 		TileAttribution:    builtinBasemapAttribution,
 		TileAttributionURL: builtinBasemapAttributionURL,
 		TileMaxZoom:        tileset.BasemapMaxZoom,
+		Modules:            web.Modules(),
 	}
 	if s.opts.BasemapURL != "" {
 		p.TileURL = s.opts.BasemapURL
