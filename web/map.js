@@ -439,6 +439,8 @@ export class SiteMap {
       this.popup.options.autoPan = pan;
       this.fillCard(id);
       this.popup.setLatLng(latlng);
+      // A card already open without panning (a shared view) pans into sight when opened anew.
+      if (pan && this.map.hasLayer(this.popup)) this.popup.close();
       if (!this.map.hasLayer(this.popup)) this.popup.openOn(this.map);
       if (focus) this.popup.getElement()?.querySelector('h2')?.focus({ preventScroll: true });
     };
