@@ -147,6 +147,19 @@ func (c *cache) peek(key string) (*response, bool) {
 	return el.Value.(*cacheItem).r, true
 }
 
+// peekBytes is peek for a key held in bytes; it does not copy them.
+func (c *cache) peekBytes(key []byte) (*response, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[string(key)]
+	if !ok {
+		return nil, false
+	}
+	c.hits++
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheItem).r, true
+}
+
 func (c *cache) put(key string, r *response) {
 	n := r.size() + len(key)
 	if n > c.maxBytes {
