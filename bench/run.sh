@@ -228,7 +228,7 @@ else
 fi
 idle=$(cpu_idle)
 
-# bench URL runs wrk and prints "req/s p50 p99 errors".
+# bench URL runs wrk and prints "req/s p50 p99 errors requests".
 bench() {
   local out
   out=$(timeout --kill-after=5 "$wrk_limit" "${pin_wrk[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1") ||
@@ -240,7 +240,8 @@ bench() {
     $1 == "99%" { p99 = $2 }
     /Non-2xx or 3xx responses:/ { errs += $NF }
     /Socket errors:/ { gsub(",", ""); errs += $4 + $6 + $8 + $10 }
-    END { printf "%s %s %s %d\n", rps, p50, p99, errs }' <<<"$out"
+    / requests in / { n = $1 }
+    END { printf "%s %s %s %d %d\n", rps, p50, p99, errs, n }' <<<"$out"
 }
 
 {
@@ -261,8 +262,10 @@ fi
 # percore runs ROUNDS interleaved rounds (every endpoint, the three servers in a rotating order)
 # and prints the medians with their ratios; then the script ends.
 percore() {
-  local r i k n server url res rps p50 p99 errs failed=0
+  local r i k n server url res rps p50 p99 errs reqs pids t0 t1 failed=0
   local servers=(dcatlas bare nginx)
+  local nginx_workers
+  nginx_workers=$(ps -o pid= --ppid "$(cat "$tmp/nginx/nginx.pid")" | tr -d ' ' | tr '\n' ' ')
   mkdir -p "$tmp/runs"
   for ((r = 1; r <= ROUNDS; r++)); do
     for i in "${!PATHS[@]}"; do
@@ -270,31 +273,36 @@ percore() {
         n=$(((r + i + k) % 3))
         server=${servers[$n]}
         case $server in
-          dcatlas) url=$base${PATHS[$i]} ;;
-          bare) url=$bare_base${PATHS[$i]} ;;
-          nginx) url=$nginx_base/e$i ;;
+          dcatlas) url=$base${PATHS[$i]} pids=$server_pid ;;
+          bare) url=$bare_base${PATHS[$i]} pids=$bare_pid ;;
+          nginx) url=$nginx_base/e$i pids=$nginx_workers ;;
         esac
         echo "round $r/$ROUNDS: $server ${PATHS[$i]} …" >&2
+        t0=$(cpu_ticks $pids)
         res=$(bench "$url")
-        read -r rps p50 p99 errs <<<"$res"
+        t1=$(cpu_ticks $pids)
+        read -r rps p50 p99 errs reqs <<<"$res"
         [ "$errs" = 0 ] || { echo "bench: $server ${PATHS[$i]}: $errs errors/non-2xx" >&2; failed=1; }
-        echo "$rps $(to_ms "$p99")" >>"$tmp/runs/$server.$i"
+        echo "$rps $(to_ms "$p99") $(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }')" >>"$tmp/runs/$server.$i"
       done
     done
   done
   {
-    printf '%-53s %7s %10s %10s %6s %18s %6s %10s %6s\n' endpoint bytes "dcatlas r/s" "bare r/s" ratio "p99 dcatlas/bare" ratio "nginx r/s" "/nginx"
+    printf '%-53s %7s %10s %10s %6s %18s %6s %16s %6s %10s %6s\n' endpoint bytes "dcatlas r/s" "bare r/s" ratio "p99 dcatlas/bare" ratio "CPU µs/req d/b" ratio "nginx r/s" "/nginx"
     for i in "${!PATHS[@]}"; do
-      local d_rps b_rps n_rps d_p99 b_p99
+      local d_rps b_rps n_rps d_p99 b_p99 d_cpu b_cpu
       d_rps=$(median 1 "$tmp/runs/dcatlas.$i") b_rps=$(median 1 "$tmp/runs/bare.$i") n_rps=$(median 1 "$tmp/runs/nginx.$i")
       d_p99=$(median 2 "$tmp/runs/dcatlas.$i") b_p99=$(median 2 "$tmp/runs/bare.$i")
-      awk -v path="${PATHS[$i]}" -v bytes="$(stat -c %s "$tmp/www/e$i")" -v d="$d_rps" -v b="$b_rps" -v n="$n_rps" -v dp="$d_p99" -v bp="$b_p99" 'BEGIN {
-        printf "%-53s %7d %10.0f %10.0f %6.2f %18s %6.2f %10.0f %6.2f\n", path, bytes, d, b, (b > 0 ? d / b : 0),
-          sprintf("%.1f / %.1f ms", dp, bp), (bp > 0 ? dp / bp : 0), n, (n > 0 ? d / n : 0)
+      d_cpu=$(median 3 "$tmp/runs/dcatlas.$i") b_cpu=$(median 3 "$tmp/runs/bare.$i")
+      awk -v path="${PATHS[$i]}" -v bytes="$(stat -c %s "$tmp/www/e$i")" -v d="$d_rps" -v b="$b_rps" -v n="$n_rps" -v dp="$d_p99" -v bp="$b_p99" -v dc="$d_cpu" -v bc="$b_cpu" 'BEGIN {
+        printf "%-53s %7d %10.0f %10.0f %6.2f %18s %6.2f %16s %6.2f %10.0f %6.2f\n", path, bytes, d, b, (b > 0 ? d / b : 0),
+          sprintf("%.1f / %.1f ms", dp, bp), (bp > 0 ? dp / bp : 0), sprintf("%.1f / %.1f", dc, bc), (dc > 0 ? bc / dc : 0), n, (n > 0 ? d / n : 0)
       }'
     done
     echo
-    echo "ratio = dcatlas ÷ bare (req/s, then p99); /nginx = dcatlas req/s ÷ nginx req/s"
+    echo "ratio = dcatlas ÷ bare: req/s, then p99, then requests per CPU-second (bare's CPU per request ÷ dcatlas's);"
+    echo "/nginx = dcatlas req/s ÷ nginx req/s. CPU per request (user + system time of the server's process"
+    echo "over the run ÷ requests answered) is what other work on a shared machine disturbs least."
     echo "goal (issue 15): ratio ≥ 0.90 and p99 ratio ≤ 1.25 on every row"
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } >>"$tmp/report.txt"
@@ -306,6 +314,17 @@ percore() {
   echo
   echo "written to bench/results/latest.txt (raw wrk output in bench/results/latest-wrk.txt)"
   [ "$failed" = 0 ] || die "some requests failed; see bench/results/latest-wrk.txt"
+}
+
+# cpu_ticks PID... prints the CPU time (user + system, in clock ticks) the processes have used.
+cpu_ticks() {
+  local pid sum=0 f
+  for pid in "$@"; do
+    read -r -a f <"/proc/$pid/stat"
+    # Fields 14 and 15 (utime, stime); the command name (field 2) has no spaces here.
+    sum=$((sum + f[13] + f[14]))
+  done
+  echo "$sum"
 }
 
 # to_ms converts a wrk latency (650.00us, 8.51ms, 1.02s) to milliseconds.
