@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/xml"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -14,14 +16,15 @@ import (
 	"time"
 
 	"dcatlas/api"
+	"dcatlas/data"
 )
 
 func TestRenderCommand(t *testing.T) {
-	atlas, err := loadAtlas()
+	atlas, err := data.Atlas()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := loadData("", atlas)
+	ds, err := data.LoadDir("", atlas)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,10 +61,12 @@ func TestRenderCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The command draws what the server serves for the same query.
-			want, _, err := srv.StaticImage(tt.image, tt.query)
-			if err != nil {
-				t.Fatal(err)
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/static/"+tt.image+"?"+tt.query.Encode(), nil))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("GET /static/%s: %d %s", tt.image, rec.Code, rec.Body)
 			}
+			want := rec.Body.Bytes()
 			if !bytes.Equal(got, want) {
 				t.Errorf("the command wrote %d bytes, the server draws %d different ones", len(got), len(want))
 			}

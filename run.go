@@ -6,16 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 
 	"dcatlas/data"
+	"dcatlas/export"
 	"dcatlas/geo"
-	"dcatlas/geo/basemap"
 )
 
 // errUsage means the command line was wrong; the usage has been printed.
-var errUsage = errors.New("usage")
+var errUsage = export.ErrUsage
 
 // run is the whole program: it dispatches to a subcommand (serve when none is given).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -31,9 +29,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "healthcheck":
 		return healthcheck(ctx, args, stdout, stderr)
 	case "tiles":
-		return tiles(ctx, args, stdout, stderr)
+		return export.Tiles(ctx, args, stdout, stderr)
 	case "render":
-		return renderCommand(args, stdout, stderr)
+		return export.Image(ctx, args, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return nil
@@ -54,24 +52,6 @@ func usage(w io.Writer) {
 `)
 }
 
-// dataFS returns the directory to load data from: dir, or the built-in files when dir is empty.
-func dataFS(dir string) (fs.FS, string) {
-	if dir == "" {
-		return data.Embedded(), "built-in data"
-	}
-	return os.DirFS(dir), dir
-}
-
-// loadData loads and validates the dataset in dir (built in when empty); the atlas checks that
-// every site lies in or near its country.
-func loadData(dir string, atlas *basemap.Atlas) (*geo.Dataset, error) {
-	fsys, _ := dataFS(dir)
-	return data.Load(fsys, data.Options{Locator: atlas})
-}
-
-// loadAtlas decodes the built-in Natural Earth base map.
-func loadAtlas() (*basemap.Atlas, error) { return data.Atlas() }
-
 func validate(args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -81,8 +61,8 @@ func validate(args []string, stdout, stderr io.Writer) error {
 	if fl.NArg() > 1 {
 		return fmt.Errorf("validate takes at most one directory, got %d arguments", fl.NArg())
 	}
-	fsys, name := dataFS(fl.Arg(0))
-	atlas, err := loadAtlas()
+	fsys, name := data.Dir(fl.Arg(0))
+	atlas, err := data.Atlas()
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"dcatlas/api"
+	"dcatlas/data"
 )
 
 // serveConfig is the server's configuration from flags and environment.
@@ -103,11 +104,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer func() { stopLog(); logs.Flush() }()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	start := time.Now()
-	atlas, err := loadAtlas()
+	atlas, err := data.Atlas()
 	if err != nil {
 		return fmt.Errorf("loading the base map: %w", err)
 	}
-	ds, err := loadData(cfg.dataDir, atlas)
+	ds, err := data.LoadDir(cfg.dataDir, atlas)
 	if err != nil {
 		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
 	}

@@ -70,9 +70,12 @@ func (r *response) setEntity(h http.Header, zipped bool) {
 	}
 }
 
-// entryOverhead is roughly what a cache entry holds beside its bodies and key: the response with
-// its prepared header values, the list element and the map slot.
-const entryOverhead = 512
+// Rough sizes of what the cache holds beside bodies and keys: a response with its prepared header
+// values, and a key's list element and map slot.
+const (
+	entryOverhead = 512
+	keyOverhead   = 128
+)
 
 // newUncompressedResponse is newResponse for bodies that gzip cannot shrink, such as PNG.
 func newUncompressedResponse(contentType string, body []byte) *response {
@@ -100,14 +103,16 @@ func newResponse(contentType string, body []byte) *response {
 	return r
 }
 
-// cache keeps responses by key, evicting the least recently used beyond a byte budget. It is safe
-// for concurrent use.
+// cache keeps responses by key, evicting the least recently used beyond a byte budget. One
+// response may be kept under several keys (a request's raw key and its normal key): its bodies
+// count once against the budget, for as long as any key holds it. It is safe for concurrent use.
 type cache struct {
 	mu       sync.Mutex
 	maxBytes int
 	bytes    int
 	order    *list.List // front = most recent; values are *cacheItem
 	items    map[string]*list.Element
+	refs     map[*response]int // how many keys hold each response
 	hits     uint64
 	misses   uint64
 }
@@ -118,7 +123,7 @@ type cacheItem struct {
 }
 
 func newCache(maxBytes int) *cache {
-	return &cache{maxBytes: maxBytes, order: list.New(), items: map[string]*list.Element{}}
+	return &cache{maxBytes: maxBytes, order: list.New(), items: map[string]*list.Element{}, refs: map[*response]int{}}
 }
 
 func (c *cache) get(key string) (*response, bool) {
@@ -161,26 +166,42 @@ func (c *cache) peekBytes(key []byte) (*response, bool) {
 }
 
 func (c *cache) put(key string, r *response) {
-	n := r.size() + len(key)
-	if n > c.maxBytes {
+	if r.size()+len(key)+keyOverhead > c.maxBytes {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		c.bytes -= el.Value.(*cacheItem).r.size() + len(key)
-		el.Value.(*cacheItem).r = r
+		it := el.Value.(*cacheItem)
+		if it.r == r {
+			c.order.MoveToFront(el)
+			return
+		}
+		c.unref(it.r)
+		it.r = r
 		c.order.MoveToFront(el)
 	} else {
 		c.items[key] = c.order.PushFront(&cacheItem{key, r})
+		c.bytes += len(key) + keyOverhead
 	}
-	c.bytes += n
+	if c.refs[r]++; c.refs[r] == 1 {
+		c.bytes += r.size()
+	}
 	for c.bytes > c.maxBytes {
 		last := c.order.Back()
 		it := last.Value.(*cacheItem)
 		c.order.Remove(last)
 		delete(c.items, it.key)
-		c.bytes -= it.r.size() + len(it.key)
+		c.bytes -= len(it.key) + keyOverhead
+		c.unref(it.r)
+	}
+}
+
+// unref drops one key's hold on r, and r's bytes with the last one.
+func (c *cache) unref(r *response) {
+	if c.refs[r]--; c.refs[r] == 0 {
+		delete(c.refs, r)
+		c.bytes -= r.size()
 	}
 }
 

@@ -1,9 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,7 +53,7 @@ func TestFastPathKeepsAnswersRight(t *testing.T) {
 		if ct := get(t, s, "/", "Accept", "text/html").Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 			t.Errorf("HTML asked, got %s", ct)
 		}
-		if ct := get(t, s, "/", "Accept", "application/json").Header().Get("Content-Type"); ct != mediaJSON {
+		if ct := get(t, s, "/", "Accept", mediaJSON).Header().Get("Content-Type"); ct != mediaJSON {
 			t.Errorf("JSON asked, got %s", ct)
 		}
 	}
@@ -76,7 +76,9 @@ func TestConcurrentMissesBuildOnce(t *testing.T) {
 	s := newTestServer(t, Options{})
 	var builds atomic.Int32
 	release := make(chan struct{})
+	arrived := make(chan struct{})
 	s.get("/slow", func(c echo.Context) error {
+		arrived <- struct{}{}
 		return s.send(c, "slow", func() (*response, error) {
 			builds.Add(1)
 			<-release
@@ -92,12 +94,10 @@ func TestConcurrentMissesBuildOnce(t *testing.T) {
 			codes[i] = get(t, s, "/slow").Code
 		}()
 	}
-	// Release the build only once every request has missed the cache.
-	for {
-		if _, misses, _, _ := s.cache.stats(); misses >= uint64(len(codes)) {
-			break
-		}
-		runtime.Gosched()
+	// Release the build only once every request has reached the handler, with the build held: none
+	// can have found the answer cached, so all of them miss (a late one would hit, built once too).
+	for range codes {
+		<-arrived
 	}
 	close(release)
 	wg.Wait()
@@ -111,26 +111,46 @@ func TestConcurrentMissesBuildOnce(t *testing.T) {
 	}
 }
 
-// TestMidnightKeepsTheDay checks that an answer built for one day is never kept under the next
-// day's key when the clock passes midnight during the request.
+// TestMidnightKeepsTheDay checks that an answer built for one day is never served under the next
+// day's key when the clock passes midnight, between two requests or during one. The clock is the
+// test's: it moves when the test says, however often the server reads it.
 func TestMidnightKeepsTheDay(t *testing.T) {
-	var calls atomic.Int32
 	before := time.Date(2026, 11, 23, 23, 59, 59, 0, time.UTC)
 	after := before.Add(2 * time.Second)
-	s := newTestServer(t, Options{Now: func() time.Time {
-		if calls.Add(1) <= 2 { // the request's own first reads of the clock
-			return before
+	at := func(t *testing.T, s *Server) string {
+		t.Helper()
+		var doc collectionJSON
+		decode(t, get(t, s, "/collections/sites/items?q=paris"), &doc)
+		return fmt.Sprint(doc.Features[0].Properties["at"])
+	}
+	t.Run("between requests", func(t *testing.T) {
+		var now atomic.Pointer[time.Time]
+		now.Store(&before)
+		s := newTestServer(t, Options{Now: func() time.Time { return *now.Load() }})
+		if got := at(t, s); got != "2026-11-23" {
+			t.Fatalf("before midnight the answer is for %v", got)
 		}
-		return after
-	}})
-	calls.Store(0) // count from the first request on
-	var first, second collectionJSON
-	decode(t, get(t, s, "/collections/sites/items?q=paris"), &first)
-	decode(t, get(t, s, "/collections/sites/items?q=paris"), &second)
-	if got := first.Features[0].Properties["at"]; got != "2026-11-23" {
-		t.Fatalf("first answer at %v", got)
-	}
-	if got := second.Features[0].Properties["at"]; got != "2026-11-24" {
-		t.Errorf("after midnight the answer is still for %v", got)
-	}
+		now.Store(&after)
+		if got := at(t, s); got != "2026-11-24" {
+			t.Errorf("after midnight the answer is still for %v", got)
+		}
+	})
+	t.Run("during a request", func(t *testing.T) {
+		var now atomic.Pointer[time.Time]
+		now.Store(&before)
+		s := newTestServer(t, Options{Now: func() time.Time { return *now.Load() }})
+		// Midnight passes once the cache has read the request's raw key, before the handler runs.
+		s.echo.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				now.Store(&after)
+				return next(c)
+			}
+		})
+		if got := at(t, s); got != "2026-11-24" {
+			t.Fatalf("an answer built after midnight is for %v", got)
+		}
+		if got := at(t, s); got != "2026-11-24" {
+			t.Errorf("the next request is answered for %v", got)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -30,19 +31,24 @@ func (s *Server) get(path string, h echo.HandlerFunc) {
 	s.echo.Match([]string{http.MethodGet, http.MethodHead}, path, h)
 }
 
-// sendJSON answers with v encoded as JSON, cached under the request path and key.
-func (s *Server) sendJSON(c echo.Context, key, contentType string, build func() (any, error)) error {
-	return s.send(c, c.Path()+"?"+key, func() (*response, error) {
+// sendJSON answers with v encoded as JSON, cached under key.
+func (s *Server) sendJSON(c echo.Context, key cacheKey, contentType string, build func() (any, error)) error {
+	return s.send(c, key, func() (*response, error) {
 		v, err := build()
 		if err != nil {
 			return nil, err
 		}
-		b, err := encodeJSON(v)
-		if err != nil {
-			return nil, err
-		}
-		return newResponse(contentType, b), nil
+		return jsonResponse(contentType, v)
 	})
+}
+
+// jsonResponse encodes v as a response of the JSON media type contentType.
+func jsonResponse(contentType string, v any) (*response, error) {
+	b, err := encodeJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	return newResponse(contentType, b), nil
 }
 
 // onlyJSON accepts no parameter but f=json.
@@ -66,7 +72,7 @@ func (s *Server) handleLanding(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderVary, "Accept") // the same URL serves the viewer to browsers
 	base := s.baseURL(c)
-	return s.sendJSON(c, base, mediaJSON, func() (any, error) {
+	return s.sendJSON(c, keyOf(c.Path()).with("base", base), mediaJSON, func() (any, error) {
 		return object{
 			{"title", "dcatlas"},
 			{"description", "Cloud data-center sites over time: where each region is, when it was announced, opened and closed, with sources."},
@@ -92,7 +98,7 @@ func (s *Server) handleConformance(c echo.Context) error {
 	if err := onlyJSON(c.QueryParams()); err != nil {
 		return err
 	}
-	return s.sendJSON(c, "", mediaJSON, func() (any, error) {
+	return s.sendJSON(c, keyOf(c.Path()), mediaJSON, func() (any, error) {
 		return map[string][]string{"conformsTo": conformance()}, nil
 	})
 }
@@ -121,7 +127,7 @@ func (s *Server) collectionDoc(base string) object {
 			// "describedBy", and without a schema it guesses field types from the first page (and
 			// drops EDTF dates that do not fit a guessed Date).
 			{Href: base + "/collections/" + collectionID + "/schema", Rel: "describedby", Type: mediaSchemaJSON, Title: "Schema of the features"},
-			{Href: base + "/collections/" + collectionID + "/schema", Rel: "describedBy", Type: mediaSchemaJSON, Title: "Schema of the features"},
+			{Href: base + "/collections/" + collectionID + "/schema", Rel: relDescribedBy, Type: mediaSchemaJSON, Title: "Schema of the features"},
 		}},
 	}
 }
@@ -132,7 +138,7 @@ func (s *Server) handleCollections(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.sendJSON(c, base, mediaJSON, func() (any, error) {
+	return s.sendJSON(c, keyOf(c.Path()).with("base", base), mediaJSON, func() (any, error) {
 		return object{
 			{"links", []link{{Href: base + "/collections", Rel: relSelf, Type: mediaJSON, Title: "This document"}}},
 			{"collections", []object{s.collectionDoc(base)}},
@@ -156,7 +162,7 @@ func (s *Server) handleCollection(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.sendJSON(c, base, mediaJSON, func() (any, error) { return s.collectionDoc(base), nil })
+	return s.sendJSON(c, keyOf(c.Path()).with("base", base), mediaJSON, func() (any, error) { return s.collectionDoc(base), nil })
 }
 
 // handleQueryables serves GET /collections/sites/queryables: a JSON Schema of what can be filtered.
@@ -172,7 +178,7 @@ func (s *Server) handleQueryables(c echo.Context) error {
 	for i, p := range s.ds.Providers {
 		providers[i] = p.ID
 	}
-	return s.sendJSON(c, base, mediaSchemaJSON, func() (any, error) {
+	return s.sendJSON(c, keyOf(c.Path()).with("base", base), mediaSchemaJSON, func() (any, error) {
 		str := func(title string) object { return object{{"title", title}, {"type", "string"}} }
 		return object{
 			{"$schema", "https://json-schema.org/draft/2019-09/schema"},
@@ -228,7 +234,7 @@ func (s *Server) handleSchema(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.sendJSON(c, base, mediaSchemaJSON, func() (any, error) {
+	return s.sendJSON(c, keyOf(c.Path()).with("base", base), mediaSchemaJSON, func() (any, error) {
 		props := object{}
 		for _, name := range propertyNames() {
 			props = append(props, member{name, propertySchema(name)})
@@ -265,10 +271,10 @@ func (s *Server) handleItems(c echo.Context) error {
 	}
 	base := s.baseURL(c)
 	// The links repeat the query as written, so it is part of the key beside its normal form.
-	key := base + "?" + sq.key() + "&query=" + c.QueryParams().Encode()
-	return s.send(c, c.Path()+"?"+key, func() (*response, error) {
+	key := keyOf(c.Path()).with("base", base).withQuery(sq).with("query", c.QueryParams().Encode())
+	return s.sendWork(c, key, jsonWorkBytes, func(context.Context) (*response, error) {
 		ms := s.ds.Select(sq.at, sq.filter)
-		sortMatches(ms, sq.sortby)
+		geo.SortMatches(ms, sq.sortby)
 		matched := len(ms)
 		page := ms[min(sq.offset, matched):min(sq.offset+sq.limit, matched)]
 		var r *response
@@ -307,7 +313,7 @@ func (s *Server) handleItems(c echo.Context) error {
 
 // downloadName is a descriptive file name such as alibaba-cloud-sites-2018-09-01.geojson.
 func (s *Server) downloadName(sq siteQuery) string {
-	prefix := s.filePrefix(sq.filter)
+	prefix := filePrefix(s.ds, sq.filter)
 	ext := "geojson"
 	if sq.format == "csv" {
 		ext = "csv"
@@ -316,12 +322,12 @@ func (s *Server) downloadName(sq siteQuery) string {
 }
 
 // filePrefix starts the name of a downloaded file: the provider shown, when there is one.
-func (s *Server) filePrefix(f geo.Filter) string {
+func filePrefix(ds *geo.Dataset, f geo.Filter) string {
 	switch {
 	case len(f.Providers) == 1:
 		return f.Providers[0]
-	case len(s.ds.Providers) == 1:
-		return s.ds.Providers[0].ID
+	case len(ds.Providers) == 1:
+		return ds.Providers[0].ID
 	}
 	return "dcatlas"
 }
@@ -386,8 +392,8 @@ func (s *Server) handleItem(c echo.Context) error {
 		return problemf(http.StatusNotFound, "no site %q", id)
 	}
 	base := s.baseURL(c)
-	key := base + "?" + id + "&" + sq.key()
-	return s.send(c, c.Path()+"?"+key, func() (*response, error) {
+	key := keyOf(c.Path()).with("base", base).with("id", id).withQuery(sq)
+	return s.send(c, key, func() (*response, error) {
 		m := geo.Match{Site: site, State: site.At(sq.at)}
 		var doc object
 		if m.State.Exists() {

@@ -81,7 +81,7 @@ func TestConformance(t *testing.T) {
 func TestOpenAPIIsTruthful(t *testing.T) {
 	s := newTestServer(t, Options{})
 	rec := get(t, s, "/api")
-	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/vnd.oai.openapi+json") {
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != mediaOpenAPI {
 		t.Fatalf("%d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
 	var doc struct {

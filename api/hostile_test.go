@@ -89,7 +89,7 @@ func queryParamsOf(s *Server) []string {
 	for name := range s.paramDocs() {
 		out = append(out, name)
 	}
-	return append(out, "width", "height", "scale", "zoom", "center", "legend", "labels", "title")
+	return append(out, paramWidth, paramHeight, paramScale, paramZoom, paramCenter, paramLegend, paramLabels, paramTitle)
 }
 
 // fillParams replaces every :param in an Echo route path with v.

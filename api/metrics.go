@@ -125,8 +125,8 @@ func (s *Server) countRequest(c echo.Context, d time.Duration) {
 }
 
 // observeBuild records how long a cache miss took to compute.
-func (s *Server) observeBuild(c echo.Context, d time.Duration) {
-	s.metrics.build.WithLabelValues(routeLabel(c), c.Param("layer")).Observe(d.Seconds())
+func (s *Server) observeBuild(route, layer string, d time.Duration) {
+	s.metrics.build.WithLabelValues(route, layer).Observe(d.Seconds())
 }
 
 func (s *Server) registerMetricsRoutes() {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"dcatlas/geo"
 )
 
 // paramDoc documents one query parameter in the OpenAPI document.
@@ -33,7 +35,7 @@ func (s *Server) paramDocs() map[string]paramDoc {
 		paramQ:            {paramQ, "Only sites whose name, city, region code or id contains this text, ignoring case (at most 200 characters).", str()},
 		paramLimit:        {paramLimit, "Page size, 1 to 1000 (default 100); larger values are served as 1000.", object{{"type", "integer"}, {"minimum", 1}, {"default", defaultLimit}}},
 		paramOffset:       {paramOffset, "How many matching sites to skip; the next and prev links carry it.", object{{"type", "integer"}, {"minimum", 0}, {"default", 0}}},
-		paramSortby:       {paramSortby, "Sort keys, comma-separated, each optionally prefixed + or -: " + strings.Join(sortFields(), ", ") + ".", str()},
+		paramSortby:       {paramSortby, "Sort keys, comma-separated, each optionally prefixed + or -: " + strings.Join(geo.SortFields(), ", ") + ".", str()},
 		paramProperties:   {paramProperties, "Only these properties (comma-separated): " + strings.Join(propertyNames(), ", ") + ".", str()},
 		paramSkipGeometry: {paramSkipGeometry, "Leave geometry out (null).", object{{"type", "boolean"}, {"default", false}}},
 		paramF:            {paramF, "Output format.", strEnum("geojson", "json", "csv")},
@@ -108,7 +110,7 @@ func (s *Server) handleOpenAPI(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.sendJSON(c, base, mediaOpenAPI, func() (any, error) { return s.openAPI(base), nil })
+	return s.sendJSON(c, keyOf(c.Path()).with("base", base), mediaOpenAPI, func() (any, error) { return s.openAPI(base), nil })
 }
 
 // handleAPIDoc serves GET /api.html: the API definition as a page for people.
@@ -117,7 +119,7 @@ func (s *Server) handleAPIDoc(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.send(c, "/api.html?"+base, func() (*response, error) {
+	return s.send(c, keyOf("/api.html").with("base", base), func() (*response, error) {
 		var b strings.Builder
 		b.WriteString("<!doctype html><html lang=en><meta charset=utf-8><title>dcatlas API</title><body><h1>dcatlas API</h1><p>Machine-readable definition: <a href=\"" + html.EscapeString(base) + "/api\">/api</a> (OpenAPI 3.0).</p>")
 		paths, _ := s.openAPI(base).get("paths").(object)

@@ -50,17 +50,12 @@ const acceptedBbox = "four comma-separated numbers minLon,minLat,maxLon,maxLat i
 
 // parseBbox parses minLon,minLat,maxLon,maxLat.
 func parseBbox(v string) (orb.Bound, error) {
-	parts := strings.Split(v, ",")
-	if len(parts) != 4 {
-		return orb.Bound{}, badParam(paramBbox, acceptedBbox, "bbox has %d values, want 4", len(parts))
+	if c := strings.Count(v, ",") + 1; c != 4 {
+		return orb.Bound{}, badParam(paramBbox, acceptedBbox, "bbox has %d values, want 4", c)
 	}
-	var n [4]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return orb.Bound{}, badParam(paramBbox, acceptedBbox, "bbox value %q is not a number", p)
-		}
-		n[i] = x
+	n, bad, ok := parseNumbers(v)
+	if !ok {
+		return orb.Bound{}, badParam(paramBbox, acceptedBbox, "bbox value %q is not a number", bad)
 	}
 	switch {
 	case n[0] < -180 || n[2] > 180 || n[0] > 180 || n[2] < -180:
@@ -71,6 +66,18 @@ func parseBbox(v string) (orb.Bound, error) {
 		return orb.Bound{}, badParam(paramBbox, acceptedBbox, "bbox is reversed: its minimum is greater than its maximum")
 	}
 	return orb.Bound{Min: orb.Point{n[0], n[1]}, Max: orb.Point{n[2], n[3]}}, nil
+}
+
+// parseNumbers parses comma-separated finite numbers; when one is not, it returns it as bad.
+func parseNumbers(v string) (n []float64, bad string, ok bool) {
+	for _, p := range strings.Split(v, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, p, false
+		}
+		n = append(n, x)
+	}
+	return n, "", true
 }
 
 const acceptedDatetime = "an RFC 3339 date or date-time (2018-09-01 or 2018-09-01T00:00:00Z), or an interval A/B where either end may be .. or empty for open"
@@ -193,9 +200,10 @@ func parseCountries(v string) ([]string, error) {
 	return codes, nil
 }
 
-func (s *Server) parseProviders(v string) ([]string, error) {
-	ids := make([]string, len(s.ds.Providers))
-	for i, p := range s.ds.Providers {
+// parseProviders parses a list of the ids of providers.
+func parseProviders(v string, providers []geo.Provider) ([]string, error) {
+	ids := make([]string, len(providers))
+	for i, p := range providers {
 		ids[i] = p.ID
 	}
 	accepted := "a comma-separated list of provider ids: " + strings.Join(ids, ", ")

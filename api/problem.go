@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 )
@@ -19,6 +20,8 @@ type Problem struct {
 	Parameter string `json:"parameter,omitempty"`
 	Accepted  string `json:"accepted,omitempty"`
 	Instance  string `json:"instance,omitempty"`
+	// retryAfter, when above zero, is sent as Retry-After, in seconds.
+	retryAfter int
 }
 
 // Error describes the problem for logs.
@@ -56,6 +59,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &p):
+	case isGone(err):
+		p = problemf(http.StatusServiceUnavailable, "the request ended before its answer was built")
 	case errors.As(err, &he):
 		p = problemf(he.Code, "%s", http.StatusText(he.Code))
 		switch he.Code {
@@ -84,6 +89,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	h.Set(echo.HeaderContentType, mediaProblem)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	h.Del(echo.HeaderContentEncoding)
+	if p.retryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(p.retryAfter))
+	}
 	if c.Request().Method == http.MethodHead {
 		c.Response().WriteHeader(q.Status)
 		return

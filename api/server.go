@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,7 +15,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/sync/singleflight"
 
 	"dcatlas/geo"
 	"dcatlas/geo/basemap"
@@ -42,6 +42,11 @@ type Options struct {
 	// with ValidateBasemapURL. BasemapAttribution is its attribution, as plain text.
 	BasemapURL         string
 	BasemapAttribution string
+	// WorkBytes bounds the memory that expensive answers hold while they are built (see work.go);
+	// WorkWait bounds how long a build waits for its share before the answer is 503. Zero means
+	// DefaultWorkBytes and DefaultWorkWait.
+	WorkBytes int64
+	WorkWait  time.Duration
 }
 
 // DefaultCacheBytes is the response cache budget when Options leave it zero.
@@ -57,7 +62,9 @@ type Server struct {
 	ready   atomic.Bool
 	metrics *metrics
 	// building coalesces concurrent cache misses for the same key.
-	building singleflight.Group
+	building flights
+	// work bounds the memory of expensive builds.
+	work *workLimiter
 	// common are the headers of every response, with canonical keys, built once; never modified.
 	common    []headerValue
 	frameDeny []string
@@ -76,8 +83,15 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.WorkBytes <= 0 {
+		opts.WorkBytes = DefaultWorkBytes
+	}
+	if opts.WorkWait <= 0 {
+		opts.WorkWait = DefaultWorkWait
+	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now()}
+	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(),
+		work: newWorkLimiter(opts.WorkBytes, opts.WorkWait)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -203,30 +217,45 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// send answers with the response cached under key, building it with build on a miss. It sets the
-// ETag and Cache-Control, answers 304 to a matching If-None-Match, and sends gzip to clients that
-// accept it. The response is also kept under the request as it came (see fromCache).
-func (s *Server) send(c echo.Context, key string, build func() (*response, error)) error {
-	r, ok := s.cache.get(key)
+// send answers with the response cached under key, building it with build on a miss; build is
+// cheap (see sendWork for the others). It sets the ETag and Cache-Control, answers 304 to a
+// matching If-None-Match, and sends gzip to clients that accept it. The response is also kept
+// under the request as it came (see fromCache).
+func (s *Server) send(c echo.Context, key cacheKey, build func() (*response, error)) error {
+	return s.sendWork(c, key, 0, func(context.Context) (*response, error) { return build() })
+}
+
+// sendWork is send for a build that holds about cost bytes while it runs: on a miss it waits for
+// that share of the work budget first (none when cost is 0). Concurrent misses for the same key
+// wait for one build; it stops when every request waiting for it has gone.
+func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(context.Context) (*response, error)) error {
+	r, ok := s.cache.get(string(key))
 	if !ok {
-		// Concurrent misses for the same key wait for one build instead of each building.
-		v, err, _ := s.building.Do(key, func() (any, error) {
-			if r, ok := s.cache.peek(key); ok {
+		route, layer := routeLabel(c), c.Param("layer") // c is not used once the handler returns
+		var err error
+		r, err = s.building.do(c.Request().Context(), string(key), func(ctx context.Context) (*response, error) {
+			if r, ok := s.cache.peek(string(key)); ok {
 				return r, nil // built by a call that ended after our miss
 			}
+			if cost > 0 {
+				release, err := s.work.acquire(ctx, cost)
+				if err != nil {
+					return nil, err
+				}
+				defer release()
+			}
 			start := time.Now()
-			r, err := build()
+			r, err := build(ctx)
 			if err != nil {
 				return nil, err
 			}
-			s.observeBuild(c, time.Since(start))
-			s.cache.put(key, r)
+			s.observeBuild(route, layer, time.Since(start))
+			s.cache.put(string(key), r)
 			return r, nil
 		})
 		if err != nil {
 			return err
 		}
-		r = v.(*response)
 	}
 	if raw, _ := c.Get(rawKeyName).(string); raw != "" {
 		s.cache.put(raw, r)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,241 +11,11 @@ import (
 	"dcatlas/geo"
 )
 
-// siteQuery is a parsed items, timeline or tile query, with its filters normalized.
-type siteQuery struct {
-	at           geo.Day
-	atGiven      bool
-	filter       geo.Filter
-	limit        int
-	offset       int
-	sortby       []string
-	properties   []string // nil means all
-	skipGeometry bool
-	format       string // "geojson" or "csv"
-	download     bool
-}
-
-// filterParams are the parameters every site query accepts.
-func filterParams() []string {
-	return []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramDatetime}
-}
-
-// SiteFilter parses the site filters of a query (at, status, provider, country, q, bbox, datetime)
-// exactly as the items endpoint does: the day (today when at is absent) and the filter, or a
-// *Problem naming the bad parameter. Commands that take the same filters use it.
-func (s *Server) SiteFilter(q url.Values) (geo.Day, geo.Filter, error) {
-	sq, err := s.parseSiteQuery(q, filterParams()...)
-	return sq.at, sq.filter, err
-}
-
-// parseSiteQuery parses the filter parameters of q and whichever of the others are allowed.
-func (s *Server) parseSiteQuery(q url.Values, allowed ...string) (siteQuery, error) {
-	sq := siteQuery{limit: defaultLimit, format: "geojson", at: s.today()}
-	if err := checkParams(q, allowed...); err != nil {
-		return sq, err
-	}
-	var err error
-	for name, vals := range q {
-		v := vals[0]
-		switch name {
-		case paramAt:
-			sq.at, err = parseDayParam(paramAt, v)
-			sq.atGiven = true
-		case paramStatus:
-			sq.filter.Statuses, err = parseStatuses(v)
-		case paramProvider:
-			sq.filter.Providers, err = s.parseProviders(v)
-		case paramCountry:
-			sq.filter.Countries, err = parseCountries(v)
-		case paramQ:
-			sq.filter.Query, err = parseQuery(v)
-		case paramBbox:
-			b, e := parseBbox(v)
-			sq.filter.Bound, err = &b, e
-		case paramDatetime:
-			iv, e := parseDatetime(v)
-			sq.filter.During, err = &iv, e
-		case paramLimit:
-			sq.limit, err = parseLimit(v)
-		case paramOffset:
-			sq.offset, err = parseOffset(v)
-		case paramSortby:
-			sq.sortby, err = parseSortby(v)
-		case paramProperties:
-			sq.properties, err = parseProperties(v)
-		case paramSkipGeometry:
-			sq.skipGeometry, err = parseBool(paramSkipGeometry, v)
-		case paramDownload:
-			sq.download, err = parseBool(paramDownload, v)
-		case paramF:
-			sq.format, err = parseFormat(v)
-		}
-		if err != nil {
-			return sq, err
-		}
-	}
-	return sq, nil
-}
-
-const acceptedFormat = "geojson (default), json or csv"
-
-func parseFormat(v string) (string, error) {
-	switch strings.ToLower(v) {
-	case "geojson", "json":
-		return "geojson", nil
-	case "csv":
-		return "csv", nil
-	}
-	return "", badParam(paramF, acceptedFormat, "unknown format %q", v)
-}
-
-// sortFields are the properties items can be sorted by.
-func sortFields() []string {
-	return []string{"id", "name", "country", "region", "city", "status", "announced", "opened", "closed"}
-}
-
-func parseSortby(v string) ([]string, error) {
-	accepted := "a comma-separated list of " + strings.Join(sortFields(), ", ") + ", each optionally prefixed + (ascending) or - (descending)"
-	var out []string
-	for _, f := range strings.Split(v, ",") {
-		f = strings.TrimSpace(f)
-		name := strings.TrimLeft(f, "+-")
-		if len(f)-len(name) > 1 || !slices.Contains(sortFields(), name) {
-			return nil, badParam(paramSortby, accepted, "cannot sort by %q", f)
-		}
-		if strings.HasPrefix(f, "+") {
-			f = name
-		}
-		out = append(out, f)
-	}
-	return out, nil
-}
-
 // propertyNames are the properties of a site feature, in output order.
 func propertyNames() []string {
 	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
 		"status", "status_date", "status_precision", "pending_status", "pending_date", "at",
 		"announced", "opened", "closing", "closed", "notes", "events"}
-}
-
-func parseProperties(v string) ([]string, error) {
-	accepted := "a comma-separated list of " + strings.Join(propertyNames(), ", ")
-	names, err := parseList(paramProperties, v, accepted)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range names {
-		if !slices.Contains(propertyNames(), n) {
-			return nil, badParam(paramProperties, accepted, "unknown property %q", n)
-		}
-	}
-	return names, nil
-}
-
-// key is the normalized query, used for caching and ETags.
-func (sq siteQuery) key() string {
-	f := sq.filter
-	var b strings.Builder
-	// Whether at was given changes the caching policy, so it is part of the key.
-	fmt.Fprintf(&b, "at=%s&given=%v&s=%v&p=%v&c=%v&q=%s", sq.at, sq.atGiven, f.Statuses, f.Providers, f.Countries, f.Query)
-	if f.Bound != nil {
-		fmt.Fprintf(&b, "&bbox=%v", *f.Bound)
-	}
-	if f.During != nil {
-		fmt.Fprintf(&b, "&dt=%+v", *f.During)
-	}
-	fmt.Fprintf(&b, "&l=%d&o=%d&sort=%v&props=%v&sg=%v&f=%s&dl=%v", sq.limit, sq.offset, sq.sortby, sq.properties, sq.skipGeometry, sq.format, sq.download)
-	return b.String()
-}
-
-// cacheControl is the caching policy: answers that depend on today's date are kept shorter.
-func (sq siteQuery) cacheControl() string {
-	if sq.atGiven {
-		return "public, max-age=3600, stale-while-revalidate=86400"
-	}
-	return "public, max-age=300, stale-while-revalidate=3600"
-}
-
-// sortMatches orders matches by the sortby keys, then by id.
-func sortMatches(ms []geo.Match, keys []string) {
-	slices.SortStableFunc(ms, func(a, b geo.Match) int {
-		for _, k := range keys {
-			desc := strings.HasPrefix(k, "-")
-			field := strings.TrimPrefix(k, "-")
-			if c := compareMissing(a, b, field); c != 0 {
-				return c // sites without the date sort last, whatever the direction
-			}
-			c := compareBy(a, b, field)
-			if desc {
-				c = -c
-			}
-			if c != 0 {
-				return c
-			}
-		}
-		return strings.Compare(a.Site.ID, b.Site.ID)
-	})
-}
-
-func compareBy(a, b geo.Match, field string) int {
-	switch field {
-	case "id":
-		return strings.Compare(a.Site.ID, b.Site.ID)
-	case "name":
-		return strings.Compare(strings.ToLower(a.Site.Name), strings.ToLower(b.Site.Name))
-	case "country":
-		return strings.Compare(a.Site.Country, b.Site.Country)
-	case "region":
-		return strings.Compare(a.Site.Region, b.Site.Region)
-	case "city":
-		return strings.Compare(a.Site.City, b.Site.City)
-	case "status":
-		order := geo.Statuses()
-		return slices.Index(order[:], a.State.Status) - slices.Index(order[:], b.State.Status)
-	}
-	da, db := firstDate(a.Site, field), firstDate(b.Site, field)
-	if da == nil || db == nil {
-		return 0
-	}
-	if c := int(da.Earliest()) - int(db.Earliest()); c != 0 {
-		return c
-	}
-	return int(da.Latest()) - int(db.Latest())
-}
-
-// compareMissing orders a site without the date field after one with it.
-func compareMissing(a, b geo.Match, field string) int {
-	if !slices.Contains([]string{"announced", "opened", "closed"}, field) {
-		return 0
-	}
-	ma, mb := firstDate(a.Site, field) == nil, firstDate(b.Site, field) == nil
-	switch {
-	case ma && !mb:
-		return 1
-	case mb && !ma:
-		return -1
-	}
-	return 0
-}
-
-// eventStatus maps a date property to the status whose first event gives it.
-func eventStatus(field string) geo.Status {
-	switch field {
-	case "announced":
-		return geo.StatusAnnounced
-	case "opened":
-		return geo.StatusActive
-	case "closing":
-		return geo.StatusClosing
-	}
-	return geo.StatusClosed
-}
-
-func firstDate(s *geo.Site, field string) *geo.Date {
-	if e := s.First(eventStatus(field)); e != nil {
-		return &e.Date
-	}
-	return nil
 }
 
 // dateOrNil is an EDTF date for JSON, or null.
@@ -333,7 +102,7 @@ func property(m geo.Match, at geo.Day, name string) any {
 	case "at":
 		return at.String()
 	case "announced", "opened", "closing", "closed":
-		return dateOrNil(firstDate(s, name))
+		return dateOrNil(s.FirstDate(name))
 	case "notes":
 		return orNil(s.Notes)
 	case "events":
@@ -358,11 +127,11 @@ func feature(m geo.Match, at geo.Day, props []string, skipGeometry bool) object 
 	return object{{"type", "Feature"}, {"id", m.Site.ID}, {"geometry", geom}, {"properties", p}}
 }
 
-// csvColumns are the CSV columns after id, lon and lat.
+// csvColumns are the CSV columns after id, lon and lat: the properties without the notes, which
+// are long prose, then the sources' addresses.
 func csvColumns() []string {
-	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
-		"status", "status_date", "status_precision", "pending_status", "pending_date", "at",
-		"announced", "opened", "closing", "closed", "events", "sources"}
+	cols := slices.DeleteFunc(propertyNames(), func(n string) bool { return n == "notes" })
+	return append(cols, "sources")
 }
 
 // encodeCSV writes one row per site, with lon/lat columns and the status at the date.

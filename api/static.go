@@ -2,15 +2,13 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -18,27 +16,13 @@ import (
 	"github.com/paulmach/orb"
 
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 	"dcatlas/geo/render"
 )
 
 // Static images: maps of the sites at a date and charts of their timeline, as PNG or SVG, drawn by
-// package render. GET /static/{map,timeline}.{png,svg}; StaticImage gives the command line the same
-// parameters, checks and drawing.
-
-// Query parameters of the static images, beyond the filters of the items endpoint.
-const (
-	paramCenter = "center"
-	paramZoom   = "zoom"
-	paramWidth  = "width"
-	paramHeight = "height"
-	paramScale  = "scale"
-	paramLegend = "legend"
-	paramLabels = "labels"
-	paramTitle  = "title"
-)
-
-// mediaSVG is the media type of SVG images.
-const mediaSVG = "image/svg+xml; charset=utf-8"
+// package render. GET /static/{map,timeline}.{png,svg}; DrawStaticImage gives the command line
+// the same parameters, checks and drawing.
 
 // svgPolicy is the Content-Security-Policy of SVG images: they hold no script, style element or
 // external reference, so they need nothing; an SVG opened on its own may run nothing.
@@ -111,44 +95,28 @@ func (im staticImage) params() []string {
 }
 
 // registerStaticRoutes registers the static images. Maps need the base map: without one only the
-// timeline charts are served. At most a few images are drawn at once, whatever the number of
-// requests, which bounds the memory they take (see staticSlots).
+// timeline charts are served. Drawing is bounded by the work limiter (see work.go): the largest
+// image a request can ask for (2048×2048 CSS pixels at scale 2, zoom 6, labels) allocates about
+// 200 MB and takes about 1 s of CPU (BenchmarkStaticLargest).
 func (s *Server) registerStaticRoutes() {
-	slots := make(chan struct{}, staticSlots())
 	for name, im := range staticImages() {
 		if im.kind == kindMap && s.opts.Atlas == nil {
 			continue
 		}
-		s.get("/static/"+name, func(c echo.Context) error { return s.handleStatic(c, im, slots) })
+		s.get("/static/"+name, func(c echo.Context) error { return s.handleStatic(c, im) })
 	}
 }
 
-// slotWait bounds how long a build waits for a drawing slot. It does not follow the request: the
-// build is shared by every request for the same image (single flight), so one client leaving must
-// not fail the others.
-const slotWait = 20 * time.Second
-
-// staticSlots is how many images may be drawn at once: one per CPU, at most 2. The largest image a
-// request can ask for (2048×2048 CSS pixels at scale 2, zoom 6, labels) allocates about 200 MB and
-// takes about 1 s of CPU (BenchmarkStaticLargest), so drawing takes at most about 400 MB however
-// many requests come in; requests beyond wait for a slot (cached images do not).
-func staticSlots() int { return max(1, min(2, runtime.GOMAXPROCS(0))) }
-
 // handleStatic serves GET /static/map.png, map.svg, timeline.png and timeline.svg.
-func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{}) error {
-	r, err := s.parseStatic(im, c.QueryParams())
+func (s *Server) handleStatic(c echo.Context, im staticImage) error {
+	r, err := parseStatic(im, c.QueryParams(), s.ds, s.today())
 	if err != nil {
 		return err
 	}
-	key := "/static/" + im.name() + "?" + r.key()
-	return s.send(c, key, func() (*response, error) {
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-		case <-time.After(slotWait):
-			return nil, problemf(http.StatusServiceUnavailable, "no drawing slot became free within %s; try again", slotWait)
-		}
-		body, err := s.renderStatic(r)
+	key := r.cacheKey()
+	cost := pixelWork(r.width*r.scale, r.height*r.scale)
+	return s.sendWork(c, key, cost, func(ctx context.Context) (*response, error) {
+		body, err := drawStatic(ctx, s.ds, s.opts.Atlas, r)
 		if err != nil {
 			return nil, err
 		}
@@ -163,34 +131,35 @@ func (s *Server) handleStatic(c echo.Context, im staticImage, slots chan struct{
 			resp.csp = svgPolicy
 		}
 		if r.download {
-			resp.disposition = fmt.Sprintf(`attachment; filename="%s"`, s.staticFileName(r))
+			resp.disposition = fmt.Sprintf(`attachment; filename="%s"`, staticFileName(s.ds, r))
 		}
 		return resp, nil
 	})
 }
 
-// StaticImage draws the static image name ("map.png", "map.svg", "timeline.png" or
-// "timeline.svg") for the query q exactly as GET /static/{name} does: the same parameters, checks
-// and drawing. It returns the image and a descriptive file name for it, such as
+// DrawStaticImage draws the static image name ("map.png", "map.svg", "timeline.png" or
+// "timeline.svg") of the dataset for the query q exactly as GET /static/{name} does: the same
+// parameters, checks and drawing, with today the day when the query gives none. atlas is the base
+// map, nil for none. It returns the image and a descriptive file name for it, such as
 // alibaba-cloud-map-2018-09-01.png. Bad input is a *Problem naming the parameter; an unknown
-// image, or a map on a server without a base map, is a 404 *Problem.
-func (s *Server) StaticImage(name string, q url.Values) (body []byte, fileName string, err error) {
+// image, or a map without a base map, is a 404 *Problem.
+func DrawStaticImage(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, today geo.Day, name string, q url.Values) (body []byte, fileName string, err error) {
 	im, ok := staticImages()[name]
 	if !ok {
 		return nil, "", problemf(http.StatusNotFound, "no static image %q; there are map.png, map.svg, timeline.png and timeline.svg", name)
 	}
-	if im.kind == kindMap && s.opts.Atlas == nil {
-		return nil, "", problemf(http.StatusNotFound, "this server has no base map to draw maps on")
+	if im.kind == kindMap && atlas == nil {
+		return nil, "", problemf(http.StatusNotFound, "no base map to draw maps on")
 	}
-	r, err := s.parseStatic(im, q)
+	r, err := parseStatic(im, q, ds, today)
 	if err != nil {
 		return nil, "", err
 	}
-	body, err = s.renderStatic(r)
+	body, err = drawStatic(ctx, ds, atlas, r)
 	if err != nil {
 		return nil, "", err
 	}
-	return body, s.staticFileName(r), nil
+	return body, staticFileName(ds, r), nil
 }
 
 // staticRequest is a parsed, checked static image query.
@@ -210,18 +179,17 @@ type staticRequest struct {
 	download      bool
 }
 
-// key is the normalized request, for caching and ETags.
-func (r staticRequest) key() string {
-	var b strings.Builder
-	b.WriteString(r.sq.key())
+// cacheKey is the normalized request, for caching and ETags.
+func (r staticRequest) cacheKey() cacheKey {
+	k := keyOf("/static/" + r.image.name()).withQuery(r.sq)
 	if r.bbox != nil {
-		fmt.Fprintf(&b, "&extent=%v", *r.bbox)
+		k = k.with("extent", *r.bbox)
 	}
 	if r.center != nil {
-		fmt.Fprintf(&b, "&center=%v&zoom=%v", *r.center, r.zoom)
+		k = k.with("center", *r.center).with("zoom", r.zoom)
 	}
-	fmt.Fprintf(&b, "&size=%dx%d@%d&legend=%v&labels=%v&dl=%v&title=%q", r.width, r.height, r.scale, r.legend, r.labels, r.download, r.title)
-	return b.String()
+	return k.with("size", fmt.Sprintf("%dx%d@%d", r.width, r.height, r.scale)).with("legend", r.legend).
+		with("labels", r.labels).with("dl", r.download).with("title", fmt.Sprintf("%q", r.title))
 }
 
 const (
@@ -234,8 +202,8 @@ const (
 // acceptedSize is the accepted form of width and height.
 var acceptedSize = fmt.Sprintf("a whole number of CSS pixels from %d to %d", render.MinSize, render.MaxSize)
 
-// parseStatic parses and checks the query of a static image.
-func (s *Server) parseStatic(im staticImage, q url.Values) (staticRequest, error) {
+// parseStatic parses and checks the query of a static image; today is the day when it gives none.
+func parseStatic(im staticImage, q url.Values, ds *geo.Dataset, today geo.Day) (staticRequest, error) {
 	r := staticRequest{image: im, width: defaultMapWidth, height: defaultMapHeight, scale: 1, legend: true}
 	if im.kind == kindTimeline {
 		r.width, r.height = defaultTimelineWidth, defaultTimelineHeight
@@ -256,7 +224,7 @@ func (s *Server) parseStatic(im staticImage, q url.Values) (staticRequest, error
 	if im.kind == kindTimeline {
 		filters = []string{paramStatus, paramProvider, paramCountry, paramQ, paramBbox}
 	}
-	sq, err := s.parseSiteQuery(onlyKeys(q, filters...), filters...)
+	sq, err := parseSiteQuery(pick(q, filters...), ds, today, filters...)
 	if err != nil {
 		return r, err
 	}
@@ -311,48 +279,21 @@ func (s *Server) parseStatic(im staticImage, q url.Values) (staticRequest, error
 	return r, nil
 }
 
-// onlyKeys returns the values of q under the given keys.
-func onlyKeys(q url.Values, keys ...string) url.Values {
-	out := url.Values{}
-	for _, k := range keys {
-		if v, ok := q[k]; ok {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// parseNumbers parses comma-separated finite numbers.
-func parseNumbers(v string) ([]float64, bool) {
-	var out []float64
-	for _, p := range strings.Split(v, ",") {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, false
-		}
-		out = append(out, x)
-	}
-	return out, true
-}
-
-// webMercatorMaxLat is the latitude of Web Mercator's north and south edges.
-const webMercatorMaxLat = 85.0511287798
-
 func parseCenter(v string) (orb.Point, error) {
-	n, ok := parseNumbers(v)
+	n, _, ok := parseNumbers(v)
 	switch {
 	case !ok || len(n) != 2:
 		return orb.Point{}, badParam(paramCenter, acceptedCenter, "center %q is not two numbers", v)
 	case n[0] < -180 || n[0] > 180:
 		return orb.Point{}, badParam(paramCenter, acceptedCenter, "center longitude %v is out of range", n[0])
-	case n[1] < -webMercatorMaxLat || n[1] > webMercatorMaxLat:
+	case n[1] < -geo.MercatorMaxLat || n[1] > geo.MercatorMaxLat:
 		return orb.Point{}, badParam(paramCenter, acceptedCenter, "center latitude %v is out of range", n[1])
 	}
 	return orb.Point{n[0], n[1]}, nil
 }
 
 func parseZoom(v string) (float64, error) {
-	n, ok := parseNumbers(v)
+	n, _, ok := parseNumbers(v)
 	if !ok || len(n) != 1 {
 		return 0, badParam(paramZoom, acceptedZoom, "zoom %q is not a number", v)
 	}
@@ -396,9 +337,9 @@ func parseTitle(v string) (string, error) {
 }
 
 // providerNames are the names of the providers a filter selects: all of them when it names none.
-func (s *Server) providerNames(f geo.Filter) string {
+func providerNames(ds *geo.Dataset, f geo.Filter) string {
 	var names []string
-	for _, p := range s.ds.Providers {
+	for _, p := range ds.Providers {
 		if len(f.Providers) == 0 || slices.Contains(f.Providers, p.ID) {
 			names = append(names, p.Name)
 		}
@@ -432,29 +373,29 @@ func filterWords(f geo.Filter) string {
 	return " · " + strings.Join(parts, ", ")
 }
 
-// renderStatic draws a parsed request.
-func (s *Server) renderStatic(r staticRequest) ([]byte, error) {
+// drawStatic draws a parsed request, stopping early when ctx ends.
+func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r staticRequest) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error
 	if r.image.kind == kindTimeline {
 		spec := render.TimelineSpec{
 			Width: r.width, Height: r.height, Scale: r.scale,
-			Timeline:    s.ds.Timeline(r.sq.filter, r.sq.at),
+			Timeline:    ds.Timeline(r.sq.filter, r.sq.at),
 			Until:       r.sq.at,
 			Title:       r.title,
-			Stamp:       fmt.Sprintf("%s regions by status, until %s%s", s.providerNames(r.sq.filter), r.sq.at, filterWords(r.sq.filter)),
+			Stamp:       fmt.Sprintf("%s regions by status, until %s%s", providerNames(ds, r.sq.filter), r.sq.at, filterWords(r.sq.filter)),
 			Attribution: timelineAttribution,
 		}
-		err = render.Timeline(&buf, spec, r.image.format)
+		err = render.Timeline(ctx, &buf, spec, r.image.format)
 	} else {
-		ms := s.ds.Select(r.sq.at, r.sq.filter)
+		ms := ds.Select(r.sq.at, r.sq.filter)
 		spec := render.MapSpec{
 			Width: r.width, Height: r.height, Scale: r.scale,
 			Markers:     render.MarkersOf(ms),
 			Legend:      r.legend,
 			Labels:      r.labels,
 			Title:       r.title,
-			Stamp:       fmt.Sprintf("%s regions as of %s%s", s.providerNames(r.sq.filter), r.sq.at, filterWords(r.sq.filter)),
+			Stamp:       fmt.Sprintf("%s regions as of %s%s", providerNames(ds, r.sq.filter), r.sq.at, filterWords(r.sq.filter)),
 			Attribution: mapAttribution,
 		}
 		switch {
@@ -469,7 +410,7 @@ func (s *Server) renderStatic(r staticRequest) ([]byte, error) {
 			}
 			spec.Extent = render.SitesExtent(pts)
 		}
-		err = render.Map(&buf, s.opts.Atlas, spec, r.image.format)
+		err = render.Map(ctx, &buf, atlas, spec, r.image.format)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("drawing %s: %w", r.image.name(), err)
@@ -479,8 +420,8 @@ func (s *Server) renderStatic(r staticRequest) ([]byte, error) {
 
 // staticFileName is a descriptive file name such as alibaba-cloud-map-2018-09-01.png, or
 // alibaba-cloud-timeline-2025-09-24@2x.png.
-func (s *Server) staticFileName(r staticRequest) string {
-	prefix := s.filePrefix(r.sq.filter)
+func staticFileName(ds *geo.Dataset, r staticRequest) string {
+	prefix := filePrefix(ds, r.sq.filter)
 	suffix := ""
 	if r.scale == 2 {
 		suffix = "@2x"

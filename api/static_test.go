@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/xml"
 	"image/png"
 	"io"
@@ -183,46 +184,46 @@ func TestStaticBadRequests(t *testing.T) {
 		{"unknown parameter", "/static/map.png?foo=1", "foo"},
 		{"items parameter on a map", "/static/map.png?limit=10", "limit"},
 		{"datetime on a map", "/static/map.png?datetime=2018-01-01", "datetime"},
-		{"repeated parameter", "/static/map.png?width=100&width=200", "width"},
-		{"width too small", "/static/map.png?width=63", "width"},
-		{"width too large", "/static/map.png?width=2049", "width"},
-		{"width zero", "/static/map.svg?width=0", "width"},
-		{"width negative", "/static/map.png?width=-800", "width"},
-		{"width not a number", "/static/map.png?width=wide", "width"},
-		{"width as a float", "/static/map.png?width=800.0", "width"},
-		{"width in exponent form", "/static/map.png?width=1e3", "width"},
-		{"width NaN", "/static/timeline.png?width=NaN", "width"},
-		{"width huge", "/static/map.png?width=100000", "width"},
-		{"height too large", "/static/map.png?height=4096", "height"},
-		{"height empty", "/static/timeline.svg?height=", "height"},
-		{"scale 3", "/static/map.png?scale=3", "scale"},
-		{"scale 0", "/static/map.png?scale=0", "scale"},
-		{"scale 1.5", "/static/timeline.png?scale=1.5", "scale"},
-		{"scale on an SVG", "/static/map.svg?scale=2", "scale"},
-		{"scale on a timeline SVG", "/static/timeline.svg?scale=1", "scale"},
+		{"repeated parameter", "/static/map.png?width=100&width=200", paramWidth},
+		{"width too small", "/static/map.png?width=63", paramWidth},
+		{"width too large", "/static/map.png?width=2049", paramWidth},
+		{"width zero", "/static/map.svg?width=0", paramWidth},
+		{"width negative", "/static/map.png?width=-800", paramWidth},
+		{"width not a number", "/static/map.png?width=wide", paramWidth},
+		{"width as a float", "/static/map.png?width=800.0", paramWidth},
+		{"width in exponent form", "/static/map.png?width=1e3", paramWidth},
+		{"width NaN", "/static/timeline.png?width=NaN", paramWidth},
+		{"width huge", "/static/map.png?width=100000", paramWidth},
+		{"height too large", "/static/map.png?height=4096", paramHeight},
+		{"height empty", "/static/timeline.svg?height=", paramHeight},
+		{"scale 3", "/static/map.png?scale=3", paramScale},
+		{"scale 0", "/static/map.png?scale=0", paramScale},
+		{"scale 1.5", "/static/timeline.png?scale=1.5", paramScale},
+		{"scale on an SVG", "/static/map.svg?scale=2", paramScale},
+		{"scale on a timeline SVG", "/static/timeline.svg?scale=1", paramScale},
 		{"reversed bbox", "/static/map.png?bbox=30,35,-11,60", "bbox"},
 		{"bbox out of range", "/static/map.png?bbox=-200,35,30,60", "bbox"},
 		{"bbox with three numbers", "/static/map.png?bbox=1,2,3", "bbox"},
 		{"bbox NaN", "/static/map.svg?bbox=NaN,0,1,1", "bbox"},
-		{"bbox and center", "/static/map.png?bbox=-11,35,30,60&center=0,0&zoom=2", "center"},
-		{"center without zoom", "/static/map.png?center=0,0", "zoom"},
-		{"zoom without center", "/static/map.png?zoom=3", "center"},
-		{"zoom too deep", "/static/map.png?center=0,0&zoom=19", "zoom"},
-		{"zoom negative", "/static/map.png?center=0,0&zoom=-1", "zoom"},
-		{"zoom NaN", "/static/map.png?center=0,0&zoom=NaN", "zoom"},
-		{"zoom infinite", "/static/map.png?center=0,0&zoom=Inf", "zoom"},
-		{"center NaN", "/static/map.png?center=NaN,0&zoom=2", "center"},
-		{"center with one number", "/static/map.png?center=10&zoom=2", "center"},
-		{"center longitude out of range", "/static/map.png?center=181,0&zoom=2", "center"},
-		{"center latitude beyond Web Mercator", "/static/map.png?center=0,89&zoom=2", "center"},
-		{"center on a timeline", "/static/timeline.png?center=0,0", "center"},
-		{"legend not a boolean", "/static/map.png?legend=maybe", "legend"},
-		{"labels 2", "/static/map.svg?labels=2", "labels"},
-		{"legend on a timeline", "/static/timeline.svg?legend=1", "legend"},
+		{"bbox and center", "/static/map.png?bbox=-11,35,30,60&center=0,0&zoom=2", paramCenter},
+		{"center without zoom", "/static/map.png?center=0,0", paramZoom},
+		{"zoom without center", "/static/map.png?zoom=3", paramCenter},
+		{"zoom too deep", "/static/map.png?center=0,0&zoom=19", paramZoom},
+		{"zoom negative", "/static/map.png?center=0,0&zoom=-1", paramZoom},
+		{"zoom NaN", "/static/map.png?center=0,0&zoom=NaN", paramZoom},
+		{"zoom infinite", "/static/map.png?center=0,0&zoom=Inf", paramZoom},
+		{"center NaN", "/static/map.png?center=NaN,0&zoom=2", paramCenter},
+		{"center with one number", "/static/map.png?center=10&zoom=2", paramCenter},
+		{"center longitude out of range", "/static/map.png?center=181,0&zoom=2", paramCenter},
+		{"center latitude beyond Web Mercator", "/static/map.png?center=0,89&zoom=2", paramCenter},
+		{"center on a timeline", "/static/timeline.png?center=0,0", paramCenter},
+		{"legend not a boolean", "/static/map.png?legend=maybe", paramLegend},
+		{"labels 2", "/static/map.svg?labels=2", paramLabels},
+		{"legend on a timeline", "/static/timeline.svg?legend=1", paramLegend},
 		{"download not a boolean", "/static/map.png?download=yes", "download"},
-		{"title too long", "/static/map.png?title=" + strings.Repeat("é", 121), "title"},
-		{"title with a newline", "/static/map.png?title=a%0Ab", "title"},
-		{"title not UTF-8", "/static/map.png?title=%ff", "title"},
+		{"title too long", "/static/map.png?title=" + strings.Repeat("é", 121), paramTitle},
+		{"title with a newline", "/static/map.png?title=a%0Ab", paramTitle},
+		{"title not UTF-8", "/static/map.png?title=%ff", paramTitle},
 		{"impossible date", "/static/map.png?at=2018-02-30", "at"},
 		{"date in another form", "/static/map.png?at=01/09/2018", "at"},
 		{"until on a map", "/static/map.png?until=2018-09-01", "until"},
@@ -254,8 +255,8 @@ func TestStaticWithoutBaseMap(t *testing.T) {
 	if rec := get(t, s, "/static/timeline.svg?until=2020-01-01"); rec.Code != http.StatusOK {
 		t.Errorf("timeline.svg: %d", rec.Code)
 	}
-	if _, _, err := s.StaticImage("map.svg", nil); err == nil || err.(*Problem).Status != http.StatusNotFound {
-		t.Errorf("StaticImage(map.svg) = %v, want a 404 problem", err)
+	if _, _, err := drawFor(s, "map.svg", nil); err == nil || err.(*Problem).Status != http.StatusNotFound {
+		t.Errorf("DrawStaticImage(map.svg) = %v, want a 404 problem", err)
 	}
 	paths := s.staticPaths()
 	if paths.get("/static/map.png") != nil || paths.get("/static/timeline.png") == nil {
@@ -303,7 +304,7 @@ func TestStaticOpenAPI(t *testing.T) {
 	for _, p := range doc.Paths["/static/map.png"].Get.Parameters {
 		share = append(share, p.Name)
 	}
-	for _, p := range []string{"at", "status", "country", "provider", "bbox", "width", "height"} {
+	for _, p := range []string{"at", "status", "country", "provider", "bbox", "width", paramHeight} {
 		if !slices.Contains(share, p) {
 			t.Errorf("/static/map.png does not document %s, which the share dialog sets", p)
 		}
@@ -315,7 +316,7 @@ func TestStaticOpenAPI(t *testing.T) {
 	}
 }
 
-// TestStaticImageIsTheHandler checks that StaticImage, which the command line uses, gives the
+// TestStaticImageIsTheHandler checks that DrawStaticImage, which the command line uses, gives the
 // bytes the HTTP handler serves.
 func TestStaticImageIsTheHandler(t *testing.T) {
 	s := staticServer(t)
@@ -329,25 +330,25 @@ func TestStaticImageIsTheHandler(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, name, err := s.StaticImage(strings.TrimPrefix(u.Path, "/static/"), u.Query())
+			body, name, err := drawFor(s, strings.TrimPrefix(u.Path, "/static/"), u.Query())
 			if err != nil {
 				t.Fatal(err)
 			}
 			rec := get(t, s, target)
 			if !bytes.Equal(body, rec.Body.Bytes()) {
-				t.Errorf("StaticImage gives %d bytes, the handler %d different ones", len(body), rec.Body.Len())
+				t.Errorf("DrawStaticImage gives %d bytes, the handler %d different ones", len(body), rec.Body.Len())
 			}
 			if ext := u.Path[strings.LastIndex(u.Path, "."):]; !strings.HasPrefix(name, "alibaba-cloud-") || !strings.HasSuffix(name, ext) {
 				t.Errorf("file name %q", name)
 			}
 		})
 	}
-	if _, _, err := s.StaticImage("map.gif", nil); err == nil {
-		t.Error("StaticImage(map.gif) drew something")
+	if _, _, err := drawFor(s, "map.gif", nil); err == nil {
+		t.Error("DrawStaticImage(map.gif) drew something")
 	}
-	_, _, err := s.StaticImage("map.png", url.Values{"width": {"5000"}})
+	_, _, err := drawFor(s, "map.png", url.Values{"width": {"5000"}})
 	if p, ok := err.(*Problem); !ok || p.Parameter != "width" {
-		t.Errorf("StaticImage with width 5000: %v, want a problem naming width", err)
+		t.Errorf("DrawStaticImage with width 5000: %v, want a problem naming width", err)
 	}
 }
 
@@ -377,8 +378,13 @@ func BenchmarkStaticLargest(b *testing.B) {
 	s := staticServer(b)
 	q := url.Values{"center": {"10,50"}, "zoom": {"6"}, "width": {"2048"}, "height": {"2048"}, "scale": {"2"}, "labels": {"1"}}
 	for b.Loop() {
-		if _, _, err := s.StaticImage("map.png", q); err != nil {
+		if _, _, err := drawFor(s, "map.png", q); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// drawFor draws a static image of the server's dataset and base map as the command line does.
+func drawFor(s *Server, name string, q url.Values) ([]byte, string, error) {
+	return DrawStaticImage(context.Background(), s.ds, s.opts.Atlas, s.today(), name, q)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image/png"
 	"math"
@@ -233,33 +234,33 @@ func TestBadTileRequests(t *testing.T) {
 		status int
 		param  string
 	}{
-		{"unknown layer", s, "/tiles/roads/1/0/0.mvt", 404, "layer"},
-		{"base map on a server without one", noAtlas, "/tiles/basemap/1/0/0.png", 404, "layer"},
-		{"base map vector on a server without one", noAtlas, "/tiles/basemap/1/0/0.mvt", 404, "layer"},
-		{"z not a number", s, "/tiles/sites/a/0/0.mvt", 400, "z"},
-		{"z negative", s, "/tiles/sites/-1/0/0.mvt", 400, "z"},
-		{"z with a sign", s, "/tiles/sites/+1/0/0.mvt", 400, "z"},
-		{"z fractional", s, "/tiles/sites/1.5/0/0.mvt", 400, "z"},
-		{"z beyond the sites maximum", s, "/tiles/sites/19/0/0.mvt", 400, "z"},
-		{"z beyond the base map maximum", s, "/tiles/basemap/11/0/0.png", 400, "z"},
-		{"z overflowing", s, "/tiles/sites/99999999999/0/0.mvt", 400, "z"},
-		{"x not a number", s, "/tiles/sites/1/one/0.mvt", 400, "x"},
-		{"x outside the grid", s, "/tiles/sites/2/4/0.mvt", 400, "x"},
-		{"x outside the grid at z0", s, "/tiles/basemap/0/1/0.png", 400, "x"},
-		{"x hexadecimal", s, "/tiles/sites/5/0x1/0.mvt", 400, "x"},
-		{"y outside the grid", s, "/tiles/sites/2/0/4.mvt", 400, "y"},
-		{"y not a number", s, "/tiles/sites/2/0/a.mvt", 400, "y"},
-		{"y empty", s, "/tiles/sites/2/0/.mvt", 400, "y"},
-		{"y negative", s, "/tiles/basemap/2/0/-1.png", 400, "y"},
-		{"no extension", s, "/tiles/sites/2/0/0", 404, "format"},
-		{"unknown extension", s, "/tiles/basemap/2/0/0.jpg", 404, "format"},
-		{"extension in capitals", s, "/tiles/sites/2/0/0.MVT", 404, "format"},
-		{"PNG of sites", s, "/tiles/sites/2/0/0.png", 404, "format"},
-		{"@3x", s, "/tiles/basemap/2/0/0@3x.png", 404, "format"},
-		{"@1x", s, "/tiles/basemap/2/0/0@1x.png", 404, "format"},
-		{"@2x vector tile", s, "/tiles/basemap/2/0/0@2x.mvt", 404, "format"},
-		{"@2x of sites", s, "/tiles/sites/2/0/0@2x.mvt", 404, "format"},
-		{"two extensions", s, "/tiles/sites/2/0/0.mvt.png", 404, "format"},
+		{"unknown layer", s, "/tiles/roads/1/0/0.mvt", 404, paramLayer},
+		{"base map on a server without one", noAtlas, "/tiles/basemap/1/0/0.png", 404, paramLayer},
+		{"base map vector on a server without one", noAtlas, "/tiles/basemap/1/0/0.mvt", 404, paramLayer},
+		{"z not a number", s, "/tiles/sites/a/0/0.mvt", 400, paramZ},
+		{"z negative", s, "/tiles/sites/-1/0/0.mvt", 400, paramZ},
+		{"z with a sign", s, "/tiles/sites/+1/0/0.mvt", 400, paramZ},
+		{"z fractional", s, "/tiles/sites/1.5/0/0.mvt", 400, paramZ},
+		{"z beyond the sites maximum", s, "/tiles/sites/19/0/0.mvt", 400, paramZ},
+		{"z beyond the base map maximum", s, "/tiles/basemap/11/0/0.png", 400, paramZ},
+		{"z overflowing", s, "/tiles/sites/99999999999/0/0.mvt", 400, paramZ},
+		{"x not a number", s, "/tiles/sites/1/one/0.mvt", 400, paramX},
+		{"x outside the grid", s, "/tiles/sites/2/4/0.mvt", 400, paramX},
+		{"x outside the grid at z0", s, "/tiles/basemap/0/1/0.png", 400, paramX},
+		{"x hexadecimal", s, "/tiles/sites/5/0x1/0.mvt", 400, paramX},
+		{"y outside the grid", s, "/tiles/sites/2/0/4.mvt", 400, paramY},
+		{"y not a number", s, "/tiles/sites/2/0/a.mvt", 400, paramY},
+		{"y empty", s, "/tiles/sites/2/0/.mvt", 400, paramY},
+		{"y negative", s, "/tiles/basemap/2/0/-1.png", 400, paramY},
+		{"no extension", s, "/tiles/sites/2/0/0", 404, paramFormat},
+		{"unknown extension", s, "/tiles/basemap/2/0/0.jpg", 404, paramFormat},
+		{"extension in capitals", s, "/tiles/sites/2/0/0.MVT", 404, paramFormat},
+		{"PNG of sites", s, "/tiles/sites/2/0/0.png", 404, paramFormat},
+		{"@3x", s, "/tiles/basemap/2/0/0@3x.png", 404, paramFormat},
+		{"@1x", s, "/tiles/basemap/2/0/0@1x.png", 404, paramFormat},
+		{"@2x vector tile", s, "/tiles/basemap/2/0/0@2x.mvt", 404, paramFormat},
+		{"@2x of sites", s, "/tiles/sites/2/0/0@2x.mvt", 404, paramFormat},
+		{"two extensions", s, "/tiles/sites/2/0/0.mvt.png", 404, paramFormat},
 		{"unknown query parameter", s, "/tiles/sites/2/0/0.mvt?colour=red", 400, "colour"},
 		{"items-only parameter", s, "/tiles/sites/2/0/0.mvt?limit=5", 400, "limit"},
 		{"bbox on a tile", s, "/tiles/sites/2/0/0.mvt?bbox=0,0,1,1", 400, "bbox"},
@@ -269,13 +270,13 @@ func TestBadTileRequests(t *testing.T) {
 		{"bad provider", s, "/tiles/sites/2/0/0.mvt?provider=aws", 400, "provider"},
 		{"repeated parameter", s, "/tiles/sites/2/0/0.mvt?at=2018-01-01&at=2019-01-01", 400, "at"},
 		{"query on a base map tile", s, "/tiles/basemap/2/0/0.png?at=2018-01-01", 400, "at"},
-		{"unknown TileJSON", s, "/tiles/roads.json", 404, "layer"},
-		{"TileJSON without .json", s, "/tiles/sites", 404, "layer"},
+		{"unknown TileJSON", s, "/tiles/roads.json", 404, paramLayer},
+		{"TileJSON without .json", s, "/tiles/sites", 404, paramLayer},
 		{"TileJSON with an unknown parameter", s, "/tiles/sites.json?limit=1", 400, "limit"},
 		{"TileJSON with a bad filter", s, "/tiles/sites.json?at=tomorrow", 400, "at"},
 		{"base map TileJSON with a parameter", s, "/tiles/basemap.json?at=2018-01-01", 400, "at"},
-		{"base map TileJSON without a base map", noAtlas, "/tiles/basemap.json", 404, "layer"},
-		{"base map vector TileJSON without a base map", noAtlas, "/tiles/basemap-vector.json", 404, "layer"},
+		{"base map TileJSON without a base map", noAtlas, "/tiles/basemap.json", 404, paramLayer},
+		{"base map vector TileJSON without a base map", noAtlas, "/tiles/basemap-vector.json", 404, paramLayer},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -581,7 +582,7 @@ func BenchmarkTileBasemapCold(b *testing.B) {
 	a := loadAtlas(b)
 	for z := maptile.Zoom(0); z <= 6; z++ {
 		tile := maptile.At(orb.Point{114.17, 22.32}, z)
-		if _, err := a.RenderPNG(tile, 1); err != nil {
+		if _, err := a.RenderPNG(context.Background(), tile, 1); err != nil {
 			b.Fatal(err)
 		}
 		for _, format := range []string{"png", "png@2x", "mvt"} {
@@ -591,9 +592,9 @@ func BenchmarkTileBasemapCold(b *testing.B) {
 					var err error
 					switch format {
 					case "png":
-						_, err = a.RenderPNG(tile, 1)
+						_, err = a.RenderPNG(context.Background(), tile, 1)
 					case "png@2x":
-						_, err = a.RenderPNG(tile, 2)
+						_, err = a.RenderPNG(context.Background(), tile, 2)
 					default:
 						_, err = a.MVT(tile)
 					}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+
 	"github.com/labstack/echo/v4"
 
 	"dcatlas/geo"
@@ -27,7 +29,7 @@ func (s *Server) handleTimeline(c echo.Context) error {
 	if q.Has(paramF) && q.Get(paramF) != "json" {
 		return badParam(paramF, "json", "unknown format %q", q.Get(paramF))
 	}
-	sq, err := s.parseSiteQuery(withoutKeys(q, paramUntil, paramBy, paramF), filterParams()...)
+	sq, err := s.parseSiteQuery(pick(q, filterParams()...), filterParams()...)
 	if err != nil {
 		return err
 	}
@@ -44,13 +46,16 @@ func (s *Server) handleTimeline(c echo.Context) error {
 		}
 		byProvider = true
 	}
-	key := sq.key() + "&until=" + until.String() + "&by=" + q.Get(paramBy)
-	return s.sendJSON(c, key, mediaJSON, func() (any, error) {
+	key := keyOf(c.Path()).withQuery(sq).with("until", until).with("by", q.Get(paramBy))
+	return s.sendWork(c, key, jsonWorkBytes, func(ctx context.Context) (*response, error) {
 		tl := s.ds.Timeline(sq.filter, until)
 		doc := object{{"until", until.String()}, {"changes", tl.Changes}, {"years", tl.Years}}
 		if byProvider {
 			var per []object
 			for _, p := range s.ds.Providers {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
 				f := sq.filter
 				f.Providers = []string{p.ID}
 				ptl := s.ds.Timeline(f, until)
@@ -58,7 +63,7 @@ func (s *Server) handleTimeline(c echo.Context) error {
 			}
 			doc = append(doc, member{"providers", per})
 		}
-		return doc, nil
+		return jsonResponse(mediaJSON, doc)
 	})
 }
 
@@ -75,16 +80,4 @@ func parseUntil(v string) (geo.Day, error) {
 		return 0, badParam(paramUntil, "a date YYYY-MM-DD up to "+lastUntil, "until %s is too far ahead", v)
 	}
 	return d, nil
-}
-
-// withoutKeys returns a copy of q without the named keys.
-func withoutKeys(q map[string][]string, keys ...string) map[string][]string {
-	out := make(map[string][]string, len(q))
-	for k, v := range q {
-		out[k] = v
-	}
-	for _, k := range keys {
-		delete(out, k)
-	}
-	return out
 }

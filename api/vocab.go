@@ -1,5 +1,7 @@
 package api
 
+import "dcatlas/tileset"
+
 // Media types the service answers with.
 const (
 	mediaJSON       = "application/json"
@@ -9,6 +11,9 @@ const (
 	mediaSchemaJSON = "application/schema+json"
 	mediaCSV        = "text/csv; charset=utf-8"
 	mediaHTML       = "text/html; charset=utf-8"
+	mediaMVT        = tileset.MediaMVT
+	mediaPNG        = tileset.MediaPNG
+	mediaSVG        = "image/svg+xml; charset=utf-8"
 )
 
 // Link relations used in OGC API – Features documents.
@@ -24,6 +29,8 @@ const (
 	relNext        = "next"
 	relPrev        = "prev"
 	relQueryables  = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+	// relDescribedBy links a JSON Schema of the features; GDAL 3.6 matches this spelling only.
+	relDescribedBy = "describedBy"
 )
 
 // conformance lists the conformance classes the service implements.
@@ -54,6 +61,27 @@ const (
 	paramDownload     = "download"
 	paramUntil        = "until"
 	paramBy           = "by"
+)
+
+// Query parameters of the static images, beyond the filters of the items endpoint.
+const (
+	paramCenter = "center"
+	paramZoom   = "zoom"
+	paramWidth  = "width"
+	paramHeight = "height"
+	paramScale  = "scale"
+	paramLegend = "legend"
+	paramLabels = "labels"
+	paramTitle  = "title"
+)
+
+// Path parameters of tile requests, as problems name them.
+const (
+	paramLayer  = "layer"
+	paramZ      = "z"
+	paramX      = "x"
+	paramY      = "y"
+	paramFormat = "format"
 )
 
 // Paging limits of the items endpoint.

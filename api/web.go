@@ -18,6 +18,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dcatlas/tileset"
 	"dcatlas/web"
 )
 
@@ -98,7 +99,7 @@ func (s *Server) handleEmbed(c echo.Context) error { return s.servePage(c, true)
 
 // servePage sends the viewer page, full or for embedding, with its content security policy.
 func (s *Server) servePage(c echo.Context, embed bool) error {
-	key := fmt.Sprintf("web:page?embed=%t&assets=%s", embed, assetVersion())
+	key := keyOf("web:page").with("embed", embed).with("assets", assetVersion())
 	return s.send(c, key, func() (*response, error) {
 		var buf bytes.Buffer
 		if err := viewerTemplate.Execute(&buf, s.viewerPage(embed)); err != nil {
@@ -132,7 +133,7 @@ func (s *Server) viewerPage(embed bool) viewerPage {
 		TileURL:            root + "/tiles/basemap/{z}/{x}/{y}{r}.png",
 		TileAttribution:    builtinBasemapAttribution,
 		TileAttributionURL: builtinBasemapAttributionURL,
-		TileMaxZoom:        BasemapMaxZoom,
+		TileMaxZoom:        tileset.BasemapMaxZoom,
 	}
 	if s.opts.BasemapURL != "" {
 		p.TileURL = s.opts.BasemapURL
@@ -241,7 +242,7 @@ func (s *Server) handleAsset(c echo.Context) error {
 			return problemf(http.StatusBadRequest, "the asset path %q is not a clean relative path", raw)
 		}
 	}
-	key := "web:asset:" + p + "@" + assetVersion() + "&cc=" + cacheControl
+	key := keyOf("web:asset:"+p).with("assets", assetVersion()).with("cc", cacheControl)
 	return s.send(c, key, func() (*response, error) {
 		body, err := fs.ReadFile(web.Assets(), p)
 		if err != nil {

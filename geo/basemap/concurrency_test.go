@@ -1,6 +1,7 @@
 package basemap
 
 import (
+	"context"
 	"sync"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestConcurrentUse(t *testing.T) {
 	for i := range 8 {
 		wg.Go(func() {
 			tile := tiles[i%len(tiles)]
-			if _, err := a.RenderPNG(tile, 1+i%2); err != nil {
+			if _, err := a.RenderPNG(context.Background(), tile, 1+i%2); err != nil {
 				t.Error(err)
 			}
 			if _, err := a.MVT(tile); err != nil {

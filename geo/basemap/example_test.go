@@ -1,6 +1,7 @@
 package basemap_test
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"log"
@@ -53,7 +54,7 @@ func ExampleAtlas_Draw() {
 	a := loadAtlas()
 	// A 600×300 static map of the Pacific islands, across the antimeridian.
 	img := image.NewRGBA(image.Rect(0, 0, 600, 300))
-	a.Draw(img, orb.Bound{Min: orb.Point{150, -30}, Max: orb.Point{-150, 0}}, 1)
+	a.Draw(context.Background(), img, orb.Bound{Min: orb.Point{150, -30}, Max: orb.Point{-150, 0}}, 1)
 	fmt.Println(img.Bounds().Size())
 	// Output: (600,300)
 }

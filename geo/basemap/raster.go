@@ -2,6 +2,7 @@ package basemap
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -40,15 +41,18 @@ func validTile(t maptile.Tile) bool {
 
 // RenderPNG renders the raster tile t as a PNG image of 256·scale pixels
 // square; scale is 1 or 2 (@2x). Errors wrap ErrInvalidTile or
-// ErrInvalidScale.
-func (a *Atlas) RenderPNG(t maptile.Tile, scale int) ([]byte, error) {
+// ErrInvalidScale, or are ctx's error when it ends before the tile is drawn.
+func (a *Atlas) RenderPNG(ctx context.Context, t maptile.Tile, scale int) ([]byte, error) {
 	if !validTile(t) {
 		return nil, fmt.Errorf("%w: %d/%d/%d", ErrInvalidTile, t.Z, t.X, t.Y)
 	}
 	if scale != 1 && scale != 2 {
 		return nil, fmt.Errorf("%w: %d", ErrInvalidScale, scale)
 	}
-	img := a.Render(t, TileSize*scale)
+	img, err := a.Render(ctx, t, TileSize*scale)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(&buf, img); err != nil {
@@ -60,18 +64,19 @@ func (a *Atlas) RenderPNG(t maptile.Tile, scale int) ([]byte, error) {
 // Render draws the tile t into a new image size pixels square, with lines
 // scaled by size/256. Size is clamped to [1, MaxRenderSize]. Tiles beyond
 // the grid are drawn as the wrapped world east–west and sea north–south.
-func (a *Atlas) Render(t maptile.Tile, size int) *image.RGBA {
+// Drawing stops with ctx's error when ctx ends.
+func (a *Atlas) Render(ctx context.Context, t maptile.Tile, size int) (*image.RGBA, error) {
 	size = max(1, min(MaxRenderSize, size))
 	img := image.NewRGBA(image.Rect(0, 0, size, size))
 	n := math.Ldexp(1, int(min(t.Z, 64)))
-	a.draw(img, view{
+	err := a.draw(ctx, img, view{
 		x0:    float64(t.X) / n,
 		y0:    float64(t.Y) / n,
 		sx:    float64(size) * n,
 		sy:    float64(size) * n,
 		ratio: float64(size) / TileSize,
 	})
-	return img
+	return img, err
 }
 
 // Draw draws the base map over the whole of dst: the lon/lat bound b is
@@ -83,8 +88,9 @@ func (a *Atlas) Render(t maptile.Tile, size int) *image.RGBA {
 //
 // pixelRatio scales line widths (2 for a high-DPI image); the level of
 // detail follows the pixel density. Render and RenderPNG draw through Draw's
-// code, so a static map matches the tiles.
-func (a *Atlas) Draw(dst *image.RGBA, b orb.Bound, pixelRatio float64) {
+// code, so a static map matches the tiles. Drawing stops with ctx's error
+// when ctx ends.
+func (a *Atlas) Draw(ctx context.Context, dst *image.RGBA, b orb.Bound, pixelRatio float64) error {
 	if !(pixelRatio > 0 && pixelRatio <= 16) {
 		pixelRatio = 1
 	}
@@ -96,9 +102,9 @@ func (a *Atlas) Draw(dst *image.RGBA, b orb.Bound, pixelRatio float64) {
 	w, h := float64(dst.Rect.Dx()), float64(dst.Rect.Dy())
 	if !(x1 > x0 && y1 > y0) || math.IsInf(x1-x0, 0) {
 		draw.Draw(dst, dst.Rect, image.NewUniform(Sea), image.Point{}, draw.Src)
-		return
+		return nil
 	}
-	a.draw(dst, view{x0: x0, y0: y0, sx: w / (x1 - x0), sy: h / (y1 - y0), ratio: pixelRatio})
+	return a.draw(ctx, dst, view{x0: x0, y0: y0, sx: w / (x1 - x0), sy: h / (y1 - y0), ratio: pixelRatio})
 }
 
 // view maps world coordinates onto the pixels of an image.
@@ -116,11 +122,17 @@ func (v view) zoom() float64 {
 
 // draw is the one renderer behind Render and Draw. Land, borders and
 // coastlines are each rasterized, anti-aliased, into a coverage mask; one
-// pass then paints sea, land, borders and coastlines from the masks.
-func (a *Atlas) draw(dst *image.RGBA, v view) {
+// pass then paints sea, land, borders and coastlines from the masks. It
+// checks ctx every checkEvery shapes.
+func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view) error {
 	r := dst.Rect
 	if r.Empty() {
-		return
+		return nil
+	}
+	shapes := 0
+	stopped := func() bool {
+		shapes++
+		return shapes%checkEvery == 0 && ctx.Err() != nil
 	}
 	polys, lines := a.layer(ScaleForZoom(v.zoom())).drawing()
 	w, h := float64(r.Dx()), float64(r.Dy())
@@ -152,6 +164,9 @@ func (a *Atlas) draw(dst *image.RGBA, v view) {
 			switch i {
 			case 0:
 				for _, wp := range polys {
+					if stopped() {
+						return ctx.Err()
+					}
 					if intersects(wp.bound, vis, k) {
 						p.polygon(wp.rings, k)
 					}
@@ -162,6 +177,9 @@ func (a *Atlas) draw(dst *image.RGBA, v view) {
 					kind, width = lineCoast, CoastWidth
 				}
 				for _, wl := range lines {
+					if stopped() {
+						return ctx.Err()
+					}
 					if wl.kind == kind && intersects(wl.bound, vis, k) {
 						p.line(wl.pts, k, width*v.ratio/2)
 					}
@@ -170,8 +188,16 @@ func (a *Atlas) draw(dst *image.RGBA, v view) {
 		}
 		p.z.Draw(masks[i], size, image.Opaque, image.Point{})
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	composite(dst, masks[0], masks[1], masks[2])
+	return nil
 }
+
+// checkEvery is how many shapes draw rasterizes between looks at its context: often enough to
+// stop within a millisecond or so, rarely enough to cost nothing.
+const checkEvery = 64
 
 // composite paints dst from the coverage masks, which have dst's size:
 // Sea, then Land, Border and Coast over it, each by its coverage.

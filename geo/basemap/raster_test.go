@@ -2,6 +2,7 @@ package basemap
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,7 +42,7 @@ func TestRenderPNGGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data, err := a.RenderPNG(tt.tile, tt.scale)
+			data, err := a.RenderPNG(context.Background(), tt.tile, tt.scale)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +118,7 @@ func diff(a, b uint8) int {
 
 func TestRenderOcean(t *testing.T) {
 	a := testAtlas(t)
-	img := a.Render(southAtlantic, TileSize)
+	img := mustRender(t, a, southAtlantic, TileSize)
 	for y := range TileSize {
 		for x := range TileSize {
 			if got, want := img.RGBAAt(x, y), Sea.NRGBA(); got != color.RGBA(want) {
@@ -147,7 +148,7 @@ func TestRenderPNGErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data, err := a.RenderPNG(tt.tile, tt.scale)
+			data, err := a.RenderPNG(context.Background(), tt.tile, tt.scale)
 			if !errors.Is(err, tt.want) || data != nil {
 				t.Errorf("RenderPNG() = %d bytes, %v; want %v", len(data), err, tt.want)
 			}
@@ -170,7 +171,7 @@ func TestRenderOddInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := a.Render(tt.tile, tt.size).Bounds(); got != image.Rect(0, 0, tt.want, tt.want) {
+			if got := mustRender(t, a, tt.tile, tt.size).Bounds(); got != image.Rect(0, 0, tt.want, tt.want) {
 				t.Errorf("Render() bounds = %v, want %d px", got, tt.want)
 			}
 		})
@@ -183,9 +184,9 @@ func TestDrawMatchesRender(t *testing.T) {
 	a := testAtlas(t)
 	for _, tile := range []maptile.Tile{maptile.New(0, 0, 0), maptile.New(2, 1, 2), maptile.New(33, 21, 6)} {
 		t.Run(fmt.Sprint(tile), func(t *testing.T) {
-			want := a.Render(tile, TileSize)
+			want := mustRender(t, a, tile, TileSize)
 			got := image.NewRGBA(image.Rect(10, 20, 10+TileSize, 20+TileSize)) // not at the origin
-			a.Draw(got, tile.Bound(), 1)
+			a.Draw(context.Background(), got, tile.Bound(), 1)
 			shifted := image.NewRGBA(want.Rect)
 			copy(shifted.Pix, got.Pix)
 			if n, frac := differing(shifted, want); frac > 0.001 {
@@ -213,7 +214,7 @@ func TestDrawAntimeridian(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			const w, h = 400, 300
 			img := image.NewRGBA(image.Rect(0, 0, w, h))
-			a.Draw(img, tt.bound, 1)
+			a.Draw(context.Background(), img, tt.bound, 1)
 			px := func(p orb.Point) image.Point {
 				x0, x1 := tt.bound.Min[0], tt.bound.Max[0]
 				if x1 <= x0 {
@@ -243,11 +244,11 @@ func BenchmarkRenderPNG(b *testing.B) {
 		tile := maptile.At(frankfurt, z)
 		for _, scale := range []int{1, 2} {
 			b.Run(fmt.Sprintf("z%d@%dx", z, scale), func(b *testing.B) {
-				if _, err := a.RenderPNG(tile, scale); err != nil { // builds the scale's geometry
+				if _, err := a.RenderPNG(context.Background(), tile, scale); err != nil { // builds the scale's geometry
 					b.Fatal(err)
 				}
 				for b.Loop() {
-					if _, err := a.RenderPNG(tile, scale); err != nil {
+					if _, err := a.RenderPNG(context.Background(), tile, scale); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -259,8 +260,33 @@ func BenchmarkRenderPNG(b *testing.B) {
 func BenchmarkRender(b *testing.B) {
 	a := testAtlas(b)
 	tile := maptile.At(orb.Point{8.6821, 50.1109}, 6)
-	a.Render(tile, TileSize)
+	mustRender(b, a, tile, TileSize)
 	for b.Loop() {
-		a.Render(tile, TileSize)
+		mustRender(b, a, tile, TileSize)
+	}
+}
+
+// mustRender renders a tile, failing the test on an error.
+func mustRender(t testing.TB, a *Atlas, tile maptile.Tile, size int) *image.RGBA {
+	t.Helper()
+	img, err := a.Render(context.Background(), tile, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestRenderStopsWhenCancelled checks that a cancelled context stops a tile's drawing.
+func TestRenderStopsWhenCancelled(t *testing.T) {
+	a := testAtlas(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tile := maptile.At(orb.Point{8.6821, 50.1109}, 4)
+	if _, err := a.RenderPNG(ctx, tile, 2); !errors.Is(err, context.Canceled) {
+		t.Errorf("RenderPNG with a cancelled context: %v, want context.Canceled", err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 512, 512))
+	if err := a.Draw(ctx, img, orb.Bound{Min: orb.Point{-180, -80}, Max: orb.Point{180, 80}}, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("Draw with a cancelled context: %v, want context.Canceled", err)
 	}
 }

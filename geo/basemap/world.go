@@ -4,19 +4,18 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+
+	"dcatlas/geo"
 )
 
 // Drawing works in Web Mercator world coordinates: x east and y south,
 // the whole world the unit square, so that at zoom z a pixel of a 256-pixel
 // tile is 1/(256·2^z). The atlas converts its geometry once, in New.
 
-// maxLat is the latitude of the top edge of Web Mercator, atan(sinh(π)).
-const maxLat = 85.05112877980659
-
 // toWorld converts lon/lat to world coordinates, clamping latitude to the
 // Web Mercator range.
 func toWorld(p orb.Point) orb.Point {
-	lat := max(-maxLat, min(maxLat, p[1])) * math.Pi / 180
+	lat := max(-geo.MercatorMaxLat, min(geo.MercatorMaxLat, p[1])) * math.Pi / 180
 	return orb.Point{
 		p[0]/360 + 0.5,
 		0.5 - math.Log(math.Tan(math.Pi/4+lat/2))/(2*math.Pi),
@@ -111,5 +110,5 @@ func worldLines(arcs orb.MultiLineString, kind lineKind) []worldLine {
 // offMercator reports whether the segment a–b lies wholly beyond the
 // latitude range of Web Mercator, where it would be squashed onto the edge.
 func offMercator(a, b orb.Point) bool {
-	return (a[1] <= -maxLat && b[1] <= -maxLat) || (a[1] >= maxLat && b[1] >= maxLat)
+	return (a[1] <= -geo.MercatorMaxLat && b[1] <= -geo.MercatorMaxLat) || (a[1] >= geo.MercatorMaxLat && b[1] >= geo.MercatorMaxLat)
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"dcatlas/geo"
@@ -22,12 +23,12 @@ func BenchmarkMap(b *testing.B) {
 		for _, f := range []Format{PNG, SVG} {
 			b.Run(ext.name+"/"+f.String(), func(b *testing.B) {
 				var buf bytes.Buffer
-				if err := Map(&buf, fx.atlas, spec, f); err != nil { // warm up the atlas
+				if err := Map(context.Background(), &buf, fx.atlas, spec, f); err != nil { // warm up the atlas
 					b.Fatal(err)
 				}
 				for b.Loop() {
 					buf.Reset()
-					if err := Map(&buf, fx.atlas, spec, f); err != nil {
+					if err := Map(context.Background(), &buf, fx.atlas, spec, f); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -47,7 +48,7 @@ func BenchmarkTimeline(b *testing.B) {
 			var buf bytes.Buffer
 			for b.Loop() {
 				buf.Reset()
-				if err := Timeline(&buf, spec, f); err != nil {
+				if err := Timeline(context.Background(), &buf, spec, f); err != nil {
 					b.Fatal(err)
 				}
 			}

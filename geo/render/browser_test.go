@@ -50,10 +50,10 @@ func TestSVGInBrowser(t *testing.T) {
 	var images []image2
 	images = append(images, image2{"map", renderMap(t, fx.atlas, mapSpec, SVG), renderMap(t, fx.atlas, mapSpec, PNG), 1200, 800})
 	var svg, png bytes.Buffer
-	if err := Timeline(&svg, tl, SVG); err != nil {
+	if err := Timeline(context.Background(), &svg, tl, SVG); err != nil {
 		t.Fatal(err)
 	}
-	if err := Timeline(&png, tl, PNG); err != nil {
+	if err := Timeline(context.Background(), &png, tl, PNG); err != nil {
 		t.Fatal(err)
 	}
 	images = append(images, image2{"timeline", svg.Bytes(), png.Bytes(), 1200, 400})

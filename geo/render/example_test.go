@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log"
 	"strings"
@@ -28,7 +29,7 @@ func ExampleMap() {
 		Attribution: "Data: dcatlas",
 	}
 	var buf bytes.Buffer
-	if err := render.Map(&buf, nil, spec, render.SVG); err != nil {
+	if err := render.Map(context.Background(), &buf, nil, spec, render.SVG); err != nil {
 		log.Fatal(err)
 	}
 	svg := buf.String()

@@ -6,14 +6,12 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"dcatlas/geo"
 	"dcatlas/geo/basemap"
 )
 
 // Maps are drawn in Web Mercator world coordinates: x east and y south, the whole world the unit
 // square, so that a 256-pixel tile at zoom z holds 1/2^z of it.
-
-// maxLat is the latitude of Web Mercator's edges, atan(sinh(π)).
-const maxLat = 85.05112877980659
 
 // MaxZoom is the deepest zoom level an extent may ask for.
 const MaxZoom = 18
@@ -23,7 +21,7 @@ func worldX(lon float64) float64 { return lon/360 + 0.5 }
 
 // worldY returns the world y of a latitude, clamped to Web Mercator's range.
 func worldY(lat float64) float64 {
-	lat = max(-maxLat, min(maxLat, lat)) * math.Pi / 180
+	lat = max(-geo.MercatorMaxLat, min(geo.MercatorMaxLat, lat)) * math.Pi / 180
 	return 0.5 - math.Log(math.Tan(math.Pi/4+lat/2))/(2*math.Pi)
 }
 

@@ -1,10 +1,13 @@
 package render
 
 import (
+	"context"
 	"math"
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"dcatlas/geo"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
@@ -58,7 +61,7 @@ func TestExtentView(t *testing.T) {
 		{
 			name: "a centre near the pole is moved to keep the map in the world",
 			ext:  CenterExtent(orb.Point{0, 85}, 2), w: 1024, h: 512,
-			center: orb.Point{0, math.NaN()}, zoom: 2, north: maxLat, west: -180, east: 180, south: math.NaN(),
+			center: orb.Point{0, math.NaN()}, zoom: 2, north: geo.MercatorMaxLat, west: -180, east: 180, south: math.NaN(),
 			tolDeg: 1e-6, tolZoom: 1e-9,
 		},
 		{
@@ -145,16 +148,16 @@ func TestSpecChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, f := range []Format{PNG, SVG} {
-				if err := Map(discard{}, nil, tt.spec, f); err == nil {
+				if err := Map(context.Background(), discard{}, nil, tt.spec, f); err == nil {
 					t.Errorf("%v: no error", f)
 				}
 			}
 		})
 	}
-	if err := Timeline(discard{}, TimelineSpec{Width: 5000, Height: 100}, SVG); err == nil {
+	if err := Timeline(context.Background(), discard{}, TimelineSpec{Width: 5000, Height: 100}, SVG); err == nil {
 		t.Error("a 5000-pixel timeline was drawn")
 	}
-	if err := Map(discard{}, nil, MapSpec{Width: 100, Height: 100}, Format(7)); err == nil {
+	if err := Map(context.Background(), discard{}, nil, MapSpec{Width: 100, Height: 100}, Format(7)); err == nil {
 		t.Error("an unknown format was drawn")
 	}
 }

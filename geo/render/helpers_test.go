@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"image"
 	"image/png"
@@ -75,7 +76,7 @@ func (fx fixture) mapOf(at geo.Day, f geo.Filter, ext Extent) MapSpec {
 func renderMap(tb testing.TB, a *basemap.Atlas, spec MapSpec, f Format) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
-	if err := Map(&buf, a, spec, f); err != nil {
+	if err := Map(context.Background(), &buf, a, spec, f); err != nil {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()

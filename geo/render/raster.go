@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"image"
 	"image/draw"
 	"image/png"
@@ -24,12 +25,16 @@ type raster struct {
 	z     vector.Rasterizer
 	polys [][]orb.Point // scratch
 	err   error
+	ctx   context.Context // stops the base map's drawing
 }
 
 var _ canvas = (*raster)(nil)
 
-func newRaster(width, height, scale int, a *basemap.Atlas) *raster {
+// newRaster is a canvas of width×height CSS pixels at scale over the atlas; drawing its base map
+// stops when ctx ends (encode then fails with ctx's error).
+func newRaster(ctx context.Context, width, height, scale int, a *basemap.Atlas) *raster {
 	r := &raster{
+		ctx:   ctx,
 		img:   image.NewRGBA(image.Rect(0, 0, width*scale, height*scale)),
 		k:     float64(scale),
 		atlas: a,
@@ -61,7 +66,9 @@ func (r *raster) baseMap(v view) {
 		return
 	}
 	dst := r.img.SubImage(image.Rect(0, y0, r.img.Rect.Dx(), y1)).(*image.RGBA)
-	r.atlas.Draw(dst, b, r.k)
+	if err := r.atlas.Draw(r.ctx, dst, b, r.k); err != nil && r.err == nil {
+		r.err = err
+	}
 }
 
 // scaled returns a copy of p in device pixels.

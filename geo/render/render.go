@@ -12,6 +12,7 @@
 package render
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -141,8 +142,9 @@ func (s *MapSpec) check() error {
 }
 
 // Map draws the map spec describes over the atlas's base map and writes it to w as f. A nil atlas
-// draws sea only. Errors wrap ErrInvalidSpec, or come from w.
-func Map(w io.Writer, a *basemap.Atlas, spec MapSpec, f Format) error {
+// draws sea only. Errors wrap ErrInvalidSpec, come from w, or are ctx's error when it ends first:
+// drawing stops then.
+func Map(ctx context.Context, w io.Writer, a *basemap.Atlas, spec MapSpec, f Format) error {
 	if err := spec.check(); err != nil {
 		return err
 	}
@@ -153,13 +155,13 @@ func Map(w io.Writer, a *basemap.Atlas, spec MapSpec, f Format) error {
 	v := spec.Extent.view(float64(spec.Width), float64(spec.Height))
 	switch f {
 	case PNG:
-		c := newRaster(spec.Width, spec.Height, spec.Scale, a)
+		c := newRaster(ctx, spec.Width, spec.Height, spec.Scale, a)
 		drawMap(c, ts, spec, v)
-		return c.encode(w)
+		return encode(ctx, c, w)
 	case SVG:
 		c := newSVG(spec.Width, spec.Height, a, docTitle(spec.Title, spec.Stamp))
 		drawMap(c, ts, spec, v)
-		return c.encode(w)
+		return encode(ctx, c, w)
 	}
 	return fmt.Errorf("%w: unknown format %v", ErrInvalidSpec, f)
 }
@@ -189,8 +191,8 @@ func (s *TimelineSpec) check() error {
 }
 
 // Timeline draws the chart spec describes and writes it to w as f. Errors wrap ErrInvalidSpec, or
-// come from w.
-func Timeline(w io.Writer, spec TimelineSpec, f Format) error {
+// come from w, or are ctx's error when it ends first.
+func Timeline(ctx context.Context, w io.Writer, spec TimelineSpec, f Format) error {
 	if err := spec.check(); err != nil {
 		return err
 	}
@@ -200,15 +202,24 @@ func Timeline(w io.Writer, spec TimelineSpec, f Format) error {
 	}
 	switch f {
 	case PNG:
-		c := newRaster(spec.Width, spec.Height, spec.Scale, nil)
+		c := newRaster(ctx, spec.Width, spec.Height, spec.Scale, nil)
 		drawTimeline(c, ts, spec)
-		return c.encode(w)
+		return encode(ctx, c, w)
 	case SVG:
 		c := newSVG(spec.Width, spec.Height, nil, docTitle(spec.Title, spec.Stamp))
 		drawTimeline(c, ts, spec)
-		return c.encode(w)
+		return encode(ctx, c, w)
 	}
 	return fmt.Errorf("%w: unknown format %v", ErrInvalidSpec, f)
+}
+
+// encode writes a drawn canvas to w, unless ctx has ended: encoding a large image costs as much
+// as drawing it.
+func encode(ctx context.Context, c interface{ encode(io.Writer) error }, w io.Writer) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.encode(w)
 }
 
 // docTitle is the title of an SVG document: the image's title and stamp.

@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -69,7 +71,7 @@ func TestTimelineGolden(t *testing.T) {
 		Attribution: "Data: dcatlas, sources in each site's history",
 	}
 	var buf bytes.Buffer
-	if err := Timeline(&buf, spec, PNG); err != nil {
+	if err := Timeline(context.Background(), &buf, spec, PNG); err != nil {
 		t.Fatal(err)
 	}
 	goldenPNG(t, "timeline-2025-09-24.png", buf.Bytes())
@@ -86,14 +88,33 @@ func TestConcurrentDrawing(t *testing.T) {
 			spec := fx.mapOf(at, geo.Filter{}, Extent{})
 			spec.Width, spec.Height, spec.Labels = 300+10*i, 200, true
 			var buf bytes.Buffer
-			if err := Map(&buf, fx.atlas, spec, Format(i%2)); err != nil {
+			if err := Map(context.Background(), &buf, fx.atlas, spec, Format(i%2)); err != nil {
 				t.Error(err)
 			}
 			tl := TimelineSpec{Width: 300, Height: 150, Timeline: fx.ds.Timeline(geo.Filter{}, at), Until: at}
-			if err := Timeline(&buf, tl, Format(i%2)); err != nil {
+			if err := Timeline(context.Background(), &buf, tl, Format(i%2)); err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// TestCancelledDrawingStops checks that a cancelled context stops a map or chart: nothing is
+// written and the error is the context's.
+func TestCancelledDrawingStops(t *testing.T) {
+	fx := testFixture(t)
+	at := day(t, "2020-01-01")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, f := range []Format{PNG, SVG} {
+		var buf bytes.Buffer
+		if err := Map(ctx, &buf, fx.atlas, fx.mapOf(at, geo.Filter{}, Extent{}), f); !errors.Is(err, context.Canceled) || buf.Len() > 0 {
+			t.Errorf("%v map: %v and %d bytes, want context.Canceled and nothing", f, err, buf.Len())
+		}
+		tl := TimelineSpec{Width: 300, Height: 150, Timeline: fx.ds.Timeline(geo.Filter{}, at), Until: at}
+		if err := Timeline(ctx, &buf, tl, f); !errors.Is(err, context.Canceled) || buf.Len() > 0 {
+			t.Errorf("%v timeline: %v and %d bytes, want context.Canceled and nothing", f, err, buf.Len())
+		}
+	}
 }

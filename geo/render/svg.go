@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
+
+	"dcatlas/geo"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/simplify"
 
@@ -399,7 +401,7 @@ func outlineRuns(poly orb.Polygon) [][]orb.Point {
 		for i := 1; i < len(r); i++ {
 			a, b := r[i-1], r[i]
 			cut := (math.Abs(a[0]) == 180 && a[0] == b[0]) ||
-				(a[1] <= -maxLat && b[1] <= -maxLat) || (a[1] >= maxLat && b[1] >= maxLat)
+				(a[1] <= -geo.MercatorMaxLat && b[1] <= -geo.MercatorMaxLat) || (a[1] >= geo.MercatorMaxLat && b[1] >= geo.MercatorMaxLat)
 			if cut {
 				if i-start >= 2 {
 					runs = append(runs, r[start:i])

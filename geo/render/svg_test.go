@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"slices"
 	"strconv"
@@ -176,7 +177,7 @@ func TestTimelineSVGStructure(t *testing.T) {
 	var buf bytes.Buffer
 	spec := TimelineSpec{Width: 1200, Height: 400, Timeline: fx.ds.Timeline(geo.Filter{}, until), Until: until,
 		Title: "Regions", Stamp: "Alibaba Cloud regions by status", Attribution: "Data: dcatlas"}
-	if err := Timeline(&buf, spec, SVG); err != nil {
+	if err := Timeline(context.Background(), &buf, spec, SVG); err != nil {
 		t.Fatal(err)
 	}
 	root := parseSVG(t, buf.Bytes())
@@ -216,7 +217,7 @@ func TestLegendAvoidsSymbols(t *testing.T) {
 	legendX := func(t *testing.T) float64 {
 		t.Helper()
 		var buf bytes.Buffer
-		if err := Map(&buf, nil, spec, SVG); err != nil {
+		if err := Map(context.Background(), &buf, nil, spec, SVG); err != nil {
 			t.Fatal(err)
 		}
 		g := parseSVG(t, buf.Bytes()).find(byID("legend"))

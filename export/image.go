@@ -1,6 +1,7 @@
-package main
+package export
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,8 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"dcatlas/api"
+	"dcatlas/data"
+	"dcatlas/geo"
 )
 
 // renderUsage is the help of the render command.
@@ -53,9 +57,9 @@ var renderBoolFlags = []struct {
 	{"labels", "map: write the sites' names", false},
 }
 
-// renderCommand runs dcatlas render: it builds the query of a static image from the flags and
-// draws it with the server's code (api.Server.StaticImage).
-func renderCommand(args []string, stdout, stderr io.Writer) error {
+// Image runs dcatlas render: it builds the query of a static image from the flags and draws it
+// with the server's code (api.DrawStaticImage).
+func Image(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("render", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
@@ -64,7 +68,7 @@ func renderCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fl.Usage()
-		return errUsage
+		return ErrUsage
 	}
 	kind := args[0]
 	if kind != "map" && kind != "timeline" {
@@ -80,9 +84,9 @@ func renderCommand(args []string, stdout, stderr io.Writer) error {
 		bools[f.name] = fl.Bool(f.name, f.def, f.help)
 	}
 	out := fl.String("out", "", "the file to write, ending in .png or .svg (required)")
-	dataDir := fl.String("data", envOr("DCATLAS_DATA", ""), "directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
+	dataDir := fl.String("data", os.Getenv("DCATLAS_DATA"), "directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
 	if err := fl.Parse(args[1:]); err != nil {
-		return errUsage
+		return ErrUsage
 	}
 	if fl.NArg() > 0 {
 		return fmt.Errorf("render: unexpected argument %q", fl.Arg(0))
@@ -105,16 +109,15 @@ func renderCommand(args []string, stdout, stderr io.Writer) error {
 		}
 	})
 
-	atlas, err := loadAtlas()
+	atlas, err := data.Atlas()
 	if err != nil {
 		return fmt.Errorf("loading the base map: %w", err)
 	}
-	ds, err := loadData(*dataDir, atlas)
+	ds, err := data.LoadDir(*dataDir, atlas)
 	if err != nil {
 		return fmt.Errorf("the data is invalid:\n%w", err)
 	}
-	srv := api.New(ds, api.Options{Atlas: atlas})
-	body, _, err := srv.StaticImage(kind+ext, q)
+	body, _, err := api.DrawStaticImage(ctx, ds, atlas, geo.DayFromTime(time.Now()), kind+ext, q)
 	var p *api.Problem
 	if errors.As(err, &p) && p.Parameter != "" {
 		return fmt.Errorf("render: --%s: %s (accepted: %s)", p.Parameter, p.Detail, p.Accepted)
