@@ -71,9 +71,13 @@ func TestGDALReadsTheService(t *testing.T) {
 				t.Errorf("ogrinfo -so does not say %q:\n%s", want, out)
 			}
 		}
-		for _, field := range []string{"id", "name", "provider", "region", "country", "status"} {
-			if !regexp.MustCompile(`(?m)^` + field + `: String `).MatchString(out) {
-				t.Errorf("ogrinfo -so lists no string field %q:\n%s", field, out)
+		// GDAL types each field from the schema (rel describedBy): EDTF dates as text, the plain
+		// days beside them as Date, zones as Integer.
+		for field, typ := range map[string]string{"id": "String", "name": "String", "provider": "String", "region": "String",
+			"country": "String", "status": "String", "closing": "String", "pending_date": "String", "zones": "Integer", "at": "Date",
+			"opened_earliest": "Date", "closing_latest": "Date", "pending_date_earliest": "Date", "closed_latest": "Date"} {
+			if !regexp.MustCompile(`(?m)^` + field + `: ` + typ + ` `).MatchString(out) {
+				t.Errorf("ogrinfo -so lists no %s field %q:\n%s", typ, field, out)
 			}
 		}
 		checkAccepted(t, srv, mark)
@@ -190,7 +194,8 @@ func TestGDALReadsTheService(t *testing.T) {
 		}
 		getJSON(t, items+"?limit=1000", &fc)
 		for _, f := range fc.Features {
-			for _, name := range []string{"announced", "opened", "closing", "closed", "status_date", "pending_date"} {
+			for _, name := range []string{"announced", "opened", "closing", "closed", "status_date", "pending_date",
+				"opened_earliest", "opened_latest", "closing_earliest", "closing_latest", "closed_latest", "pending_date_latest"} {
 				want := "(null)"
 				if v, ok := f.Properties[name].(string); ok {
 					want = v

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,6 +85,8 @@ func (s *Server) handleLanding(c echo.Context) error {
 				{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "Conformance classes"},
 				{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "Feature collections"},
 				{Href: base + "/timeline", Rel: "related", Type: mediaJSON, Title: "Counts of sites per status over time"},
+				{Href: base + "/changes", Rel: "related", Type: mediaGeoJSON, Title: "What opened, closed or was announced: one feature per event"},
+				{Href: base + "/changes.atom", Rel: relAlternate, Type: mediaAtom, Title: "The changes as an Atom feed"},
 				{Href: base + "/tiles/sites.json", Rel: "related", Type: mediaJSON, Title: "Site vector tiles (TileJSON)"},
 				{Href: base + "/tiles/basemap.json", Rel: "related", Type: mediaJSON, Title: "Built-in base map raster tiles (TileJSON)"},
 				{Href: base + "/tiles/basemap-vector.json", Rel: "related", Type: mediaJSON, Title: "Built-in base map vector tiles (TileJSON)"},
@@ -128,6 +131,8 @@ func (s *Server) collectionDoc(base string) object {
 			// drops EDTF dates that do not fit a guessed Date).
 			{Href: base + "/collections/" + collectionID + "/schema", Rel: "describedby", Type: mediaSchemaJSON, Title: "Schema of the features"},
 			{Href: base + "/collections/" + collectionID + "/schema", Rel: relDescribedBy, Type: mediaSchemaJSON, Title: "Schema of the features"},
+			// OGC API – Features Part 5's relation, which newer QGIS follows to type its fields.
+			{Href: base + "/collections/" + collectionID + "/schema", Rel: relSchema, Type: mediaSchemaJSON, Title: "Schema of the features"},
 		}},
 	}
 }
@@ -202,13 +207,43 @@ func (s *Server) handleQueryables(c echo.Context) error {
 
 // propertySchema is the JSON Schema of each feature property, by name.
 func propertySchema(name string) object {
+	sch := basePropertySchema(name)
+	switch name {
+	case "name", "provider", "city", "country", "at", "events":
+		return sch // always there
+	}
+	if omitWhenEmpty(name) {
+		return sch // left out when empty, never null
+	}
+	// Other members are null when the site has no value, and say so.
+	for i := range sch {
+		switch sch[i].name {
+		case "type":
+			sch[i].value = []any{sch[i].value, "null"}
+		case "enum":
+			statuses := geo.Statuses()
+			sch[i].value = []any{statuses[0], statuses[1], statuses[2], statuses[3], nil}
+		}
+	}
+	return sch
+}
+
+// basePropertySchema is the JSON Schema of a property's values, null aside.
+func basePropertySchema(name string) object {
 	str := func(title string) object { return object{{"title", title}, {"type", "string"}} }
 	edtf := func(title string) object {
 		return object{{"title", title + " (EDTF date: YYYY, YYYY-MM, YYYY-MM-DD, ~ ? % qualifiers, or a range A/B)"}, {"type", "string"}}
 	}
+	if date, latest, ok := dateBounds(name); ok {
+		end := "Earliest"
+		if latest {
+			end = "Latest"
+		}
+		return object{{"title", end + " day " + date + " can mean, as a plain date (from the EDTF text beside it; left out when there is none)"}, {"type", "string"}, {"format", "date"}}
+	}
 	switch name {
 	case "zones":
-		return object{{"title", "Availability zones (a sourced count; null when unknown)"}, {"type", "integer"}}
+		return object{{"title", "Availability zones (a sourced count; left out when unknown)"}, {"type", "integer"}}
 	case "at":
 		return object{{"title", "The date the status is for"}, {"type", "string"}, {"format", "date"}}
 	case "status", "pending_status":
@@ -223,6 +258,20 @@ func propertySchema(name string) object {
 		return object{{"title", "Every event with its date, status, note and sources"}, {"type", "array"}, {"items", object{{"type", "object"}}}}
 	}
 	return str(name)
+}
+
+// pointSchema is the JSON Schema of a feature's geometry: a GeoJSON Point, or null with
+// skipGeometry. It is inline so that validators need no network.
+func pointSchema() object {
+	point := object{
+		{"type", "object"},
+		{"required", []string{"type", "coordinates"}},
+		{"properties", object{
+			{"type", object{{"type", "string"}, {"enum", []string{"Point"}}}},
+			{"coordinates", object{{"type", "array"}, {"minItems", 2}, {"maxItems", 3}, {"items", object{{"type", "number"}}}}},
+		}},
+	}
+	return object{{"oneOf", []object{point, {{"type", "null"}}}}}
 }
 
 // handleSchema serves GET /collections/sites/schema: the JSON Schema of a site feature.
@@ -248,8 +297,9 @@ func (s *Server) handleSchema(c echo.Context) error {
 			{"properties", object{
 				{"type", object{{"type", "string"}, {"enum", []string{"Feature"}}}},
 				{"id", object{{"title", "Site id"}, {"type", "string"}}},
-				{"geometry", object{{"$ref", "https://geojson.org/schema/Point.json"}}},
-				{"properties", object{{"type", "object"}, {"properties", props}}},
+				{"geometry", pointSchema()},
+				{"properties", object{{"type", "object"}, {"properties", props}, {"additionalProperties", false}}},
+				{"links", object{{"type", "array"}, {"items", object{{"type", "object"}}}}},
 			}},
 		}, nil
 	})
@@ -402,10 +452,19 @@ func (s *Server) handleItem(c echo.Context) error {
 			// The site exists later: show it with no status rather than hide it.
 			doc = feature(geo.Match{Site: site, State: site.At(site.Events[len(site.Events)-1].Date.Latest())}, sq.at, sq.properties, sq.skipGeometry)
 			props, _ := doc.get("properties").(object)
-			for i := range props {
-				switch props[i].name {
-				case "status", "status_date", "status_precision", "pending_status", "pending_date":
-					props[i].value = nil
+			kept := props[:0]
+			for _, m := range props {
+				if n := m.name; n == "status" || strings.HasPrefix(n, "status_") || strings.HasPrefix(n, "pending_") {
+					if omitWhenEmpty(n) {
+						continue
+					}
+					m.value = nil
+				}
+				kept = append(kept, m)
+			}
+			for i := range doc {
+				if doc[i].name == "properties" {
+					doc[i].value = kept
 				}
 			}
 		}

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -150,7 +152,7 @@ func TestCollection(t *testing.T) {
 	if _, ok := linkByRel(doc.Links, relItems); !ok {
 		t.Error("no items link")
 	}
-	for _, rel := range []string{"describedby", "describedBy"} {
+	for _, rel := range []string{"describedby", "describedBy", relSchema} {
 		if l, ok := linkByRel(doc.Links, rel); !ok || !strings.HasSuffix(l.Href, "/collections/sites/schema") {
 			t.Errorf("no %s link to the schema", rel)
 		}
@@ -159,7 +161,7 @@ func TestCollection(t *testing.T) {
 		Properties struct {
 			Properties struct {
 				Properties map[string]struct {
-					Type   string
+					Type   any // a type name, or [name, "null"]
 					Format string
 				}
 			}
@@ -172,11 +174,11 @@ func TestCollection(t *testing.T) {
 		t.Errorf("schema Content-Type %q", rec.Header().Get("Content-Type"))
 	}
 	for _, name := range propertyNames() {
-		if schema.Properties[name].Type == "" {
+		if schema.Properties[name].Type == nil {
 			t.Errorf("schema has no type for %s", name)
 		}
 	}
-	if p := schema.Properties["closing"]; p.Type != "string" || p.Format != "" {
+	if p := schema.Properties["closing"]; fmt.Sprint(p.Type) != "[string null]" || p.Format != "" {
 		t.Errorf("closing is %+v: EDTF must stay a plain string", p)
 	}
 	var all struct{ Collections []struct{ ID string } }
@@ -373,7 +375,11 @@ func TestItemsCSVAndDownload(t *testing.T) {
 	if got, want := rec.Header().Get("Content-Disposition"), `attachment; filename="alibaba-cloud-sites-2018-09-01.csv"`; got != want {
 		t.Errorf("Content-Disposition %q, want %q", got, want)
 	}
-	rows, err := csv.NewReader(rec.Body).ReadAll()
+	body, ok := bytes.CutPrefix(rec.Body.Bytes(), []byte(utf8BOM))
+	if !ok {
+		t.Errorf("the CSV does not start with a UTF-8 byte order mark")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,8 +413,9 @@ func TestItem(t *testing.T) {
 	if _, ok := linkByRel(f.Links, relCollection); !ok {
 		t.Error("no collection link")
 	}
+	f.Properties = nil
 	decode(t, get(t, s, "/collections/sites/items/alibaba-eu-west-2?at=2020-01-01"), &f)
-	if f.Properties["status"] != nil || f.Properties["name"] == nil {
+	if f.Properties["status"] != nil || f.Properties["status_date_latest"] != nil || f.Properties["name"] == nil {
 		t.Errorf("a site before it exists: %v", f.Properties)
 	}
 }
@@ -448,51 +455,51 @@ func TestBadInput(t *testing.T) {
 		param        string
 	}{
 		{"unknown parameter", "/collections/sites/items?colour=red", 400, "colour"},
-		{"repeated parameter", "/collections/sites/items?limit=1&limit=2", 400, "limit"},
-		{"bbox with 3 numbers", "/collections/sites/items?bbox=1,2,3", 400, "bbox"},
-		{"bbox reversed", "/collections/sites/items?bbox=10,0,5,5", 400, "bbox"},
-		{"bbox latitude out of range", "/collections/sites/items?bbox=0,-91,5,5", 400, "bbox"},
-		{"bbox longitude out of range", "/collections/sites/items?bbox=-181,0,5,5", 400, "bbox"},
-		{"bbox NaN", "/collections/sites/items?bbox=NaN,0,5,5", 400, "bbox"},
-		{"bbox text", "/collections/sites/items?bbox=a,b,c,d", 400, "bbox"},
-		{"at impossible date", "/collections/sites/items?at=2017-02-30", 400, "at"},
-		{"at month only", "/collections/sites/items?at=2017-02", 400, "at"},
-		{"at garbage", "/collections/sites/items?at=yesterday", 400, "at"},
-		{"datetime garbage", "/collections/sites/items?datetime=soon", 400, "datetime"},
-		{"datetime reversed", "/collections/sites/items?datetime=2020-01-01/2019-01-01", 400, "datetime"},
-		{"datetime both open", "/collections/sites/items?datetime=../..", 400, "datetime"},
-		{"limit zero", "/collections/sites/items?limit=0", 400, "limit"},
-		{"limit negative", "/collections/sites/items?limit=-5", 400, "limit"},
-		{"limit text", "/collections/sites/items?limit=ten", 400, "limit"},
-		{"offset negative", "/collections/sites/items?offset=-1", 400, "offset"},
-		{"offset huge (overflow)", "/collections/sites/items?offset=9223372036854775807", 400, "offset"},
-		{"status unknown", "/collections/sites/items?status=open", 400, "status"},
-		{"status empty item", "/collections/sites/items?status=active,", 400, "status"},
-		{"country unknown", "/collections/sites/items?country=XX", 400, "country"},
-		{"provider unknown", "/collections/sites/items?provider=aws", 400, "provider"},
-		{"sortby unknown", "/collections/sites/items?sortby=colour", 400, "sortby"},
-		{"sortby double sign", "/collections/sites/items?sortby=--name", 400, "sortby"},
-		{"properties unknown", "/collections/sites/items?properties=colour", 400, "properties"},
-		{"skipGeometry not boolean", "/collections/sites/items?skipGeometry=maybe", 400, "skipGeometry"},
-		{"format unknown", "/collections/sites/items?f=xml", 400, "f"},
-		{"download not boolean", "/collections/sites/items?download=please", 400, "download"},
-		{"q too long", "/collections/sites/items?q=" + strings.Repeat("y", 201), 400, "q"},
-		{"value too long", "/collections/sites/items?bbox=" + long, 400, "bbox"},
-		{"invalid UTF-8", "/collections/sites/items?q=%ff%fe", 400, "q"},
+		{"repeated parameter", "/collections/sites/items?limit=1&limit=2", 400, paramLimit},
+		{"bbox with 3 numbers", "/collections/sites/items?bbox=1,2,3", 400, paramBbox},
+		{"bbox reversed", "/collections/sites/items?bbox=10,0,5,5", 400, paramBbox},
+		{"bbox latitude out of range", "/collections/sites/items?bbox=0,-91,5,5", 400, paramBbox},
+		{"bbox longitude out of range", "/collections/sites/items?bbox=-181,0,5,5", 400, paramBbox},
+		{"bbox NaN", "/collections/sites/items?bbox=NaN,0,5,5", 400, paramBbox},
+		{"bbox text", "/collections/sites/items?bbox=a,b,c,d", 400, paramBbox},
+		{"at impossible date", "/collections/sites/items?at=2017-02-30", 400, paramAt},
+		{"at month only", "/collections/sites/items?at=2017-02", 400, paramAt},
+		{"at garbage", "/collections/sites/items?at=yesterday", 400, paramAt},
+		{"datetime garbage", "/collections/sites/items?datetime=soon", 400, paramDatetime},
+		{"datetime reversed", "/collections/sites/items?datetime=2020-01-01/2019-01-01", 400, paramDatetime},
+		{"datetime both open", "/collections/sites/items?datetime=../..", 400, paramDatetime},
+		{"limit zero", "/collections/sites/items?limit=0", 400, paramLimit},
+		{"limit negative", "/collections/sites/items?limit=-5", 400, paramLimit},
+		{"limit text", "/collections/sites/items?limit=ten", 400, paramLimit},
+		{"offset negative", "/collections/sites/items?offset=-1", 400, paramOffset},
+		{"offset huge (overflow)", "/collections/sites/items?offset=9223372036854775807", 400, paramOffset},
+		{"status unknown", "/collections/sites/items?status=open", 400, paramStatus},
+		{"status empty item", "/collections/sites/items?status=active,", 400, paramStatus},
+		{"country unknown", "/collections/sites/items?country=XX", 400, paramCountry},
+		{"provider unknown", "/collections/sites/items?provider=aws", 400, paramProvider},
+		{"sortby unknown", "/collections/sites/items?sortby=colour", 400, paramSortby},
+		{"sortby double sign", "/collections/sites/items?sortby=--name", 400, paramSortby},
+		{"properties unknown", "/collections/sites/items?properties=colour", 400, paramProperties},
+		{"skipGeometry not boolean", "/collections/sites/items?skipGeometry=maybe", 400, paramSkipGeometry},
+		{"format unknown", "/collections/sites/items?f=xml", 400, paramF},
+		{"download not boolean", "/collections/sites/items?download=please", 400, paramDownload},
+		{"q too long", "/collections/sites/items?q=" + strings.Repeat("y", 201), 400, paramQ},
+		{"value too long", "/collections/sites/items?bbox=" + long, 400, paramBbox},
+		{"invalid UTF-8", "/collections/sites/items?q=%ff%fe", 400, paramQ},
 		{"unknown collection", "/collections/regions/items", 404, ""},
 		{"unknown site", "/collections/sites/items/alibaba-atlantis-1", 404, ""},
 		{"malformed site id", "/collections/sites/items/Alibaba%20Cloud", 400, "id"},
 		{"site id too long", "/collections/sites/items/" + strings.Repeat("a", 65), 400, "id"},
-		{"item as CSV", "/collections/sites/items/alibaba-cn-hangzhou?f=csv", 400, "f"},
-		{"item unknown parameter", "/collections/sites/items/alibaba-cn-hangzhou?limit=3", 400, "limit"},
+		{"item as CSV", "/collections/sites/items/alibaba-cn-hangzhou?f=csv", 400, paramF},
+		{"item unknown parameter", "/collections/sites/items/alibaba-cn-hangzhou?limit=3", 400, paramLimit},
 		{"landing unknown parameter", "/?x=1", 400, "x"},
-		{"landing bad format", "/?f=xml", 400, "f"},
+		{"landing bad format", "/?f=xml", 400, paramF},
 		{"conformance unknown parameter", "/conformance?x=1", 400, "x"},
-		{"timeline with at", "/timeline?at=2020-01-01", 400, "at"},
-		{"timeline bad until", "/timeline?until=2020-13-01", 400, "until"},
-		{"timeline bad by", "/timeline?by=country", 400, "by"},
-		{"timeline until too far", "/timeline?until=9999-12-31", 400, "until"},
-		{"timeline unknown parameter", "/timeline?limit=3", 400, "limit"},
+		{"timeline with at", "/timeline?at=2020-01-01", 400, paramAt},
+		{"timeline bad until", "/timeline?until=2020-13-01", 400, paramUntil},
+		{"timeline bad by", "/timeline?by=country", 400, paramBy},
+		{"timeline until too far", "/timeline?until=9999-12-31", 400, paramUntil},
+		{"timeline unknown parameter", "/timeline?limit=3", 400, paramLimit},
 		{"no such path", "/nowhere", 404, ""},
 	}
 	for _, tt := range tests {

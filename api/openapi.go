@@ -96,6 +96,7 @@ func (s *Server) openAPI(base string) object {
 		{"/metrics", object{{"get", object{{"summary", "Prometheus metrics"}, {"responses", object{{"200", object{{"description", "Metrics in the Prometheus text format"}, {"content", object{{"text/plain", object{}}}}}}}}}}}},
 	}
 	paths = append(paths, s.extraPaths()...)
+	paths = append(paths, changesPaths(s)...)
 	return object{
 		{"openapi", "3.0.3"},
 		{"info", object{{"title", "dcatlas"}, {"version", s.ds.Version}, {"description", "Cloud data-center sites over time, as OGC API – Features, tiles and images."}}},

@@ -115,6 +115,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	s.registerMetricsRoutes()
 	s.registerOpsRoutes()
 	s.registerFeatureRoutes()
+	s.registerChangeRoutes()
 	s.registerTimelineRoutes()
 	s.registerTileRoutes()
 	s.registerStaticRoutes()

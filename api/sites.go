@@ -1,21 +1,61 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"dcatlas/geo"
+	"dcatlas/geo/country"
 )
 
-// propertyNames are the properties of a site feature, in output order.
+// propertyNames are the properties of a site feature, in output order. Each EDTF date is followed
+// by its earliest and latest day as plain dates (see dateBounds).
 func propertyNames() []string {
 	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
-		"status", "status_date", "status_precision", "pending_status", "pending_date", "at",
-		"announced", "opened", "closing", "closed", "notes", "events"}
+		"status", "status_date", "status_date_earliest", "status_date_latest", "status_precision",
+		"pending_status", "pending_date", "pending_date_earliest", "pending_date_latest", "at",
+		"announced", "announced_earliest", "announced_latest", "opened", "opened_earliest", "opened_latest",
+		"closing", "closing_earliest", "closing_latest", "closed", "closed_earliest", "closed_latest",
+		"notes", "events"}
+}
+
+// omitWhenEmpty reports whether a property is left out of a feature, rather than null, when it has
+// no value: the number and plain-date properties. Their schema gives a single type name, the only
+// form GDAL's OAPIF driver reads (it types a field whose type is ["integer", "null"] as text).
+func omitWhenEmpty(name string) bool {
+	_, _, isBound := dateBounds(name)
+	return isBound || name == "zones"
+}
+
+// dateBounds splits a property name such as opened_earliest into the EDTF date property it bounds
+// (opened) and which end; ok is false for other names.
+func dateBounds(name string) (date string, latest, ok bool) {
+	if d, found := strings.CutSuffix(name, "_earliest"); found {
+		return d, false, true
+	}
+	if d, found := strings.CutSuffix(name, "_latest"); found {
+		return d, true, true
+	}
+	return "", false, false
+}
+
+// siteDate is the EDTF date behind a date property of a site in its state, or nil.
+func siteDate(m geo.Match, name string) *geo.Date {
+	switch name {
+	case "status_date":
+		if m.State.Since != nil {
+			return &m.State.Since.Date
+		}
+	case "pending_date":
+		if m.State.Pending != nil {
+			return &m.State.Pending.Date
+		}
+	case "announced", "opened", "closing", "closed":
+		return m.Site.FirstDate(name)
+	}
+	return nil
 }
 
 // dateOrNil is an EDTF date for JSON, or null.
@@ -65,9 +105,20 @@ func events(s *geo.Site) []eventJSON {
 	return out
 }
 
-// property returns the value of a named property of a site in its state at day at.
+// property returns the value of a named property of a site in its state at day at, nil when it
+// has none.
 func property(m geo.Match, at geo.Day, name string) any {
 	s, st := m.Site, m.State
+	if date, latest, ok := dateBounds(name); ok {
+		d := siteDate(m, date)
+		switch {
+		case d == nil:
+			return nil
+		case latest:
+			return d.Latest().String()
+		}
+		return d.Earliest().String()
+	}
 	switch name {
 	case "name":
 		return s.Name
@@ -111,14 +162,18 @@ func property(m geo.Match, at geo.Day, name string) any {
 	return nil
 }
 
-// feature is a site as a GeoJSON feature.
+// feature is a site as a GeoJSON feature. A text property without a value is null, as the schema
+// allows, because clients that type fields from the first page (QGIS 3.22) drop fields they do not
+// see there; a number or plain-date property without a value is left out (see omitWhenEmpty).
 func feature(m geo.Match, at geo.Day, props []string, skipGeometry bool) object {
 	if props == nil {
 		props = propertyNames()
 	}
 	p := make(object, 0, len(props))
 	for _, name := range props {
-		p = append(p, member{name, property(m, at, name)})
+		if v := property(m, at, name); v != nil || !omitWhenEmpty(name) {
+			p = append(p, member{name, v})
+		}
 	}
 	var geom any
 	if !skipGeometry {
@@ -128,16 +183,25 @@ func feature(m geo.Match, at geo.Day, props []string, skipGeometry bool) object 
 }
 
 // csvColumns are the CSV columns after id, lon and lat: the properties without the notes, which
-// are long prose, then the sources' addresses.
+// are long prose, with the country's name beside its code, then the sources' addresses.
 func csvColumns() []string {
-	cols := slices.DeleteFunc(propertyNames(), func(n string) bool { return n == "notes" })
+	var cols []string
+	for _, name := range propertyNames() {
+		switch name {
+		case "notes":
+		case "country":
+			cols = append(cols, "country", "country_name")
+		default:
+			cols = append(cols, name)
+		}
+	}
 	return append(cols, "sources")
 }
 
-// encodeCSV writes one row per site, with lon/lat columns and the status at the date.
+// encodeCSV writes one row per site, with lon/lat columns and the status at the date, for
+// spreadsheets (see newSpreadsheetCSV). Sources are one URL per line in their cell.
 func encodeCSV(ms []geo.Match, at geo.Day) ([]byte, error) {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	buf, w := newSpreadsheetCSV()
 	if err := w.Write(append([]string{"id", "lon", "lat"}, csvColumns()...)); err != nil {
 		return nil, err
 	}
@@ -160,7 +224,10 @@ func encodeCSV(ms []geo.Match, at geo.Day) ([]byte, error) {
 						}
 					}
 				}
-				row = append(row, strings.Join(urls, " "))
+				row = append(row, strings.Join(urls, "\n"))
+			case "country_name":
+				c, _ := country.Lookup(m.Site.Country)
+				row = append(row, c.Name)
 			default:
 				v := property(m, at, col)
 				if v == nil {

@@ -93,3 +93,12 @@ const (
 
 // collectionID is the one feature collection the service publishes.
 const collectionID = "sites"
+
+// Names used by the changes endpoints and the fidelity links.
+const (
+	mediaAtom = "application/atom+xml"
+	// relSchema is OGC's link relation for a collection's feature schema, which newer QGIS follows.
+	relSchema = "http://www.opengis.net/def/rel/ogc/1.0/schema"
+	paramFrom = "from"
+	paramTo   = "to"
+)

@@ -5,7 +5,9 @@ type State struct {
 	// Status is the status of the site's last event that is certain by the day (its latest day is on
 	// or before it). It is empty when no event is certain yet: the site does not exist then.
 	Status Status
-	// Since is the event that set Status, nil when Status is empty.
+	// Since is the event that began Status: the first event of the last run of events with that
+	// status, so a later event that confirms the status ("a second data centre opened") does not
+	// move it. It is nil when Status is empty.
 	Since *Event
 	// Pending is a later event whose window holds the day and that would change Status: "opening
 	// sometime in 2017". It is nil when nothing is pending.
@@ -23,7 +25,9 @@ func (s *Site) At(t Day) State {
 		if s.Events[i].Date.Latest() > t {
 			break
 		}
-		st.Status, st.Since = s.Events[i].Status, &s.Events[i]
+		if s.Events[i].Status != st.Status {
+			st.Status, st.Since = s.Events[i].Status, &s.Events[i]
+		}
 		next = i + 1
 	}
 	if !st.Exists() {

@@ -24,6 +24,7 @@ func TestSiteAt(t *testing.T) {
 	dubai := site(t, "dubai", "2016-11-21", "active", "2025-10-14", "active")
 	nanjing := site(t, "nanjing", "2022-06-02", "active", "2022-06-02/2026", "closing")
 
+	seoul := site(t, "seoul", "2022-03", "active", "2025-06", "active")
 	tests := []struct {
 		name        string
 		site        Site
@@ -31,25 +32,30 @@ func TestSiteAt(t *testing.T) {
 		status      Status
 		pending     Status
 		pendingDate string
+		since       string // the date of the event that began the status; empty: not checked
 	}{
-		{"before the first event", tokyo, "2016-11-20", "", "", ""},
-		{"on the announcement day", tokyo, "2016-11-21", StatusAnnounced, StatusActive, "2016-11-21/2017-02-13"},
-		{"inside the opening window", tokyo, "2017-01-15", StatusAnnounced, StatusActive, "2016-11-21/2017-02-13"},
-		{"on the opening window's last day", tokyo, "2017-02-13", StatusActive, "", ""},
-		{"approximate month, early", sydney, "2016-12-01", StatusAnnounced, StatusActive, "2016-12~"},
-		{"approximate month, after", sydney, "2017-01-01", StatusActive, "", ""},
-		{"closing", sydney, "2024-07-01", StatusClosing, "", ""},
-		{"closed on the day", sydney, "2024-09-30", StatusClosed, "", ""},
-		{"closed long after", sydney, "2026-01-01", StatusClosed, "", ""},
-		{"before the announcement", kl, "2017-05-11", "", "", ""},
-		{"announced inside the opening year", kl, "2017-05-12", StatusAnnounced, StatusActive, "2017"},
-		{"year precision, inside the year", kl, "2017-06-01", StatusAnnounced, StatusActive, "2017"},
-		{"year precision, last day", kl, "2017-12-31", StatusActive, "", ""},
-		{"first event not yet certain", hangzhou, "2010-06-01", "", "", ""},
-		{"first event certain", hangzhou, "2011-12-31", StatusActive, "", ""},
-		{"same status twice is not pending", dubai, "2025-10-14", StatusActive, "", ""},
-		{"closing window open", nanjing, "2025-01-01", StatusActive, StatusClosing, "2022-06-02/2026"},
-		{"closing window over", nanjing, "2027-01-01", StatusClosing, "", ""},
+		{"before the first event", tokyo, "2016-11-20", "", "", "", ""},
+		{"on the announcement day", tokyo, "2016-11-21", StatusAnnounced, StatusActive, "2016-11-21/2017-02-13", ""},
+		{"inside the opening window", tokyo, "2017-01-15", StatusAnnounced, StatusActive, "2016-11-21/2017-02-13", ""},
+		{"on the opening window's last day", tokyo, "2017-02-13", StatusActive, "", "", ""},
+		{"approximate month, early", sydney, "2016-12-01", StatusAnnounced, StatusActive, "2016-12~", ""},
+		{"approximate month, after", sydney, "2017-01-01", StatusActive, "", "", ""},
+		{"closing", sydney, "2024-07-01", StatusClosing, "", "", ""},
+		{"closed on the day", sydney, "2024-09-30", StatusClosed, "", "", ""},
+		{"closed long after", sydney, "2026-01-01", StatusClosed, "", "", ""},
+		{"before the announcement", kl, "2017-05-11", "", "", "", ""},
+		{"announced inside the opening year", kl, "2017-05-12", StatusAnnounced, StatusActive, "2017", ""},
+		{"year precision, inside the year", kl, "2017-06-01", StatusAnnounced, StatusActive, "2017", ""},
+		{"year precision, last day", kl, "2017-12-31", StatusActive, "", "", ""},
+		{"first event not yet certain", hangzhou, "2010-06-01", "", "", "", ""},
+		{"first event certain", hangzhou, "2011-12-31", StatusActive, "", "", ""},
+		{"same status twice is not pending", dubai, "2025-10-14", StatusActive, "", "", ""},
+		{"closing window open", nanjing, "2025-01-01", StatusActive, StatusClosing, "2022-06-02/2026", ""},
+		{"closing window over", nanjing, "2027-01-01", StatusClosing, "", "", ""},
+		{"since: the status began with the first event", seoul, "2025-07-01", StatusActive, "", "", "2022-03"},
+		{"since: before the confirming event", seoul, "2024-01-01", StatusActive, "", "", "2022-03"},
+		{"since: a new status starts a new run", sydney, "2025-01-01", StatusClosed, "", "", "2024-09-30"},
+		{"since: announced then active", tokyo, "2018-01-01", StatusActive, "", "", "2016-11-21/2017-02-13"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,6 +76,9 @@ func TestSiteAt(t *testing.T) {
 			}
 			if st.Exists() && st.Since.Status != st.Status {
 				t.Errorf("Since.Status = %q, want %q", st.Since.Status, st.Status)
+			}
+			if tt.since != "" && st.Since.Date.String() != tt.since {
+				t.Errorf("Since.Date = %s, want %s (when the status began)", st.Since.Date, tt.since)
 			}
 		})
 	}

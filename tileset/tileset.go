@@ -223,7 +223,7 @@ type tileJSONLayer struct {
 	Description string            `json:"description"`
 	MinZoom     int               `json:"minzoom"`
 	MaxZoom     int               `json:"maxzoom"`
-	Fields      map[string]string `json:"fields"` // name: "Type: description"
+	Fields      map[string]string `json:"fields"` // name: bare type word (Number, String, Boolean)
 }
 
 // TileJSON describes the set as served from base; query, already checked, is carried into the
@@ -238,11 +238,17 @@ func (s *Set) TileJSON(base, query string) TileJSON {
 		Scheme: "xyz", Tiles: []string{tiles}, MaxZoom: s.MaxZoom, Bounds: Bounds(),
 	}
 	if s.Vector != nil {
+		// A field's value is its bare type word, as in the export's metadata: GDAL types a field as
+		// a number only when it reads exactly "Number". What each field means goes in the layer's
+		// description.
 		fields := map[string]string{}
+		meanings := make([]string, 0, len(s.Vector.Fields))
 		for _, f := range s.Vector.Fields {
-			fields[f.Name] = f.Type + ": " + f.Description
+			fields[f.Name] = f.Type
+			meanings = append(meanings, f.Name+": "+f.Description)
 		}
-		doc.VectorLayers = []tileJSONLayer{{ID: s.Vector.ID, Description: s.Vector.Description, MaxZoom: s.MaxZoom, Fields: fields}}
+		description := s.Vector.Description + ". Fields: " + strings.Join(meanings, "; ") + "."
+		doc.VectorLayers = []tileJSONLayer{{ID: s.Vector.ID, Description: description, MaxZoom: s.MaxZoom, Fields: fields}}
 	}
 	return doc
 }
