@@ -42,6 +42,10 @@ type Options struct {
 	// with ValidateBasemapURL. BasemapAttribution is its attribution, as plain text.
 	BasemapURL         string
 	BasemapAttribution string
+	// Static, when set, renders the viewer's pages for the atlas as static files (package
+	// publish): paths relative to the page, the base map from exported tiles, and the page marked
+	// static. Such a server only builds the export's files; it serves nobody.
+	Static *StaticSite
 	// WorkBytes bounds the memory that expensive answers hold while they are built (see work.go);
 	// WorkWait bounds how long a build waits for its share before the answer is 503. Zero means
 	// DefaultWorkBytes and DefaultWorkWait.
