@@ -11,7 +11,11 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed stderr or stdout must not kill the server: writes to it fail with EPIPE instead,
+	// and the log buffer counts the lines lost.
+	signal.Ignore(syscall.SIGPIPE)
+	// SIGHUP (the terminal or supervisor went away) drains like SIGTERM.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "dcatlas:", err)

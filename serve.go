@@ -15,20 +15,24 @@ import (
 	"time"
 
 	"dcatlas/api"
+	"dcatlas/connlimit"
 	"dcatlas/data"
 )
 
 // serveConfig is the server's configuration from flags and environment.
 type serveConfig struct {
-	addr       string
-	dataDir    string
-	baseURL    string
-	cacheBytes int
-	logLevel   string
-	shutdown   time.Duration
-	rateLimit  float64
-	debugAddr  string
-	rateBurst  int
+	addr        string
+	dataDir     string
+	baseURL     string
+	cacheBytes  int
+	logLevel    string
+	logBuffer   int // bytes
+	shutdown    time.Duration
+	rateLimit   float64
+	debugAddr   string
+	metricsAddr string
+	maxConns    int
+	rateBurst   int
 	// basemapURL and basemapAttribution configure an external base map for the web viewer.
 	basemapURL         string
 	basemapAttribution string
@@ -55,6 +59,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	fl.IntVar(&cfg.cacheBytes, "cache-mb", cacheMB, "memory for cached responses and tiles, in MiB (env DCATLAS_CACHE_MB)")
 	fl.StringVar(&cfg.logLevel, "log-level", envOr("DCATLAS_LOG_LEVEL", "info"), "debug, info, warn or error (env DCATLAS_LOG_LEVEL)")
+	logKB, err := strconv.Atoi(envOr("DCATLAS_LOG_BUFFER_KB", "1024"))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_LOG_BUFFER_KB: %w", err)
+	}
+	fl.IntVar(&cfg.logBuffer, "log-buffer-kb", logKB, "log lines held while stderr is slow, in KiB; beyond it lines are dropped and counted (env DCATLAS_LOG_BUFFER_KB)")
 	fl.StringVar(&cfg.basemapURL, "basemap-url", envOr("DCATLAS_BASEMAP_URL", ""), "external XYZ base map for the web viewer instead of the built-in one, e.g. https://{s}.tile.example.org/{z}/{x}/{y}{r}.png (env DCATLAS_BASEMAP_URL)")
 	fl.StringVar(&cfg.basemapAttribution, "basemap-attribution", envOr("DCATLAS_BASEMAP_ATTRIBUTION", ""), "attribution of the external base map, as plain text (env DCATLAS_BASEMAP_ATTRIBUTION)")
 	rate, err := strconv.ParseFloat(envOr("DCATLAS_RATE_LIMIT", "0"), 64)
@@ -68,6 +77,12 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.Float64Var(&cfg.rateLimit, "rate-limit", rate, "requests per second allowed per client IP; 0 turns the limit off (env DCATLAS_RATE_LIMIT)")
 	fl.IntVar(&cfg.rateBurst, "rate-burst", burst, "requests a client may burst above --rate-limit (env DCATLAS_RATE_BURST)")
 	fl.StringVar(&cfg.debugAddr, "debug-addr", envOr("DCATLAS_DEBUG_ADDR", ""), "address for pprof profiles (/debug/pprof/), e.g. 127.0.0.1:6060; off when empty (env DCATLAS_DEBUG_ADDR)")
+	fl.StringVar(&cfg.metricsAddr, "metrics-addr", envOr("DCATLAS_METRICS_ADDR", ""), "serve /metrics on this address only, e.g. 127.0.0.1:9090, instead of on --addr (env DCATLAS_METRICS_ADDR)")
+	maxConns, err := strconv.Atoi(envOr("DCATLAS_MAX_CONNS", strconv.Itoa(connlimit.DefaultMax())))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_MAX_CONNS: %w", err)
+	}
+	fl.IntVar(&cfg.maxConns, "max-conns", maxConns, "open connections at most; idle ones are closed to make room, and beyond it new ones get 503 (env DCATLAS_MAX_CONNS; default 10000 or the open-file limit less 128)")
 	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
 	if err := fl.Parse(args); err != nil {
 		return cfg, errUsage
@@ -78,10 +93,17 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	if cfg.rateLimit < 0 || cfg.rateBurst < 1 {
 		return cfg, fmt.Errorf("--rate-limit must be at least 0 and --rate-burst at least 1")
 	}
+	if cfg.maxConns < 1 {
+		return cfg, fmt.Errorf("--max-conns must be at least 1")
+	}
 	if cfg.cacheBytes < 1 {
 		return cfg, fmt.Errorf("--cache-mb must be at least 1")
 	}
 	cfg.cacheBytes <<= 20
+	if cfg.logBuffer < 4 {
+		return cfg, fmt.Errorf("--log-buffer-kb must be at least 4")
+	}
+	cfg.logBuffer <<= 10
 	if cfg.basemapURL != "" {
 		if err := api.ValidateBasemapURL(cfg.basemapURL); err != nil {
 			return cfg, fmt.Errorf("--basemap-url: %w", err)
@@ -100,8 +122,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--log-level: %w", err)
 	}
 	logCtx, stopLog := context.WithCancel(context.Background())
-	logs := newLogBuffer(logCtx, stderr, 250*time.Millisecond)
-	defer func() { stopLog(); logs.Flush() }()
+	logs := newLogBuffer(logCtx, stderr, cfg.logBuffer, 250*time.Millisecond)
+	// The last lines, unless stderr is stalled: then they are lost rather than the exit.
+	defer func() { logs.Flush(time.Second); stopLog() }()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	start := time.Now()
 	atlas, err := data.Atlas()
@@ -112,15 +135,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
 	}
+	// Under pressure (over half the cap open), connections idle for 5 s are closed.
+	conns := connlimit.New(cfg.maxConns, 5*time.Second)
 	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
 		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst,
-		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution})
+		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution,
+		HideMetrics: cfg.metricsAddr != "",
+		Metrics:     append(conns.Collectors(), logs.collector())})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
+	ln = conns.Listener(ln)
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	defer stopSweep()
+	go conns.Sweep(sweepCtx, time.Second)
 	hs := &http.Server{
 		Handler:           srv,
+		ConnState:         conns.ConnState,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -128,9 +160,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "sites", len(ds.Sites), "dataset", ds.Version, "startup_ms", time.Since(start).Milliseconds())
-	fmt.Fprintf(stdout, "dcatlas serving %d sites on http://%s\n", len(ds.Sites), ln.Addr())
-	logs.Flush() // the start-up lines now; request lines are batched
 	if cfg.debugAddr != "" {
 		dln, err := net.Listen("tcp", cfg.debugAddr)
 		if err != nil {
@@ -141,6 +170,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer debug.Close()
 		log.Info("profiling", "addr", dln.Addr().String())
 	}
+	metricsAddr := ""
+	if cfg.metricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.metricsAddr)
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
+		go ms.Serve(mln)
+		defer ms.Close()
+		metricsAddr = mln.Addr().String()
+		log.Info("metrics", "addr", metricsAddr)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "sites", len(ds.Sites), "dataset", ds.Version, "startup_ms", time.Since(start).Milliseconds())
+	if metricsAddr != "" {
+		fmt.Fprintf(stdout, "dcatlas metrics on http://%s/metrics\n", metricsAddr)
+	}
+	fmt.Fprintf(stdout, "dcatlas serving %d sites on http://%s\n", len(ds.Sites), ln.Addr())
+	logs.Flush(time.Second) // the start-up lines now; request lines are batched
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -149,7 +198,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "timeout", cfg.shutdown.String())
-	srv.SetReady(false)
+	srv.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {

@@ -71,7 +71,8 @@ func buildBinary(tb testing.TB) string {
 type binServer struct {
 	URL        string // http://127.0.0.1:PORT, without a trailing slash
 	cmd        *exec.Cmd
-	stderr     *syncBuffer
+	stdout     *lineWatcher
+	stderr     *syncBuffer   // nil when stderr goes to a file of the test's (see startBinaryTo)
 	exited     chan struct{} // closed once the process has exited and wait is set
 	wait       error
 	terminated bool // terminate has run
@@ -97,6 +98,14 @@ func startServer(tb testing.TB, args ...string) *binServer {
 // the graceful shutdown.
 func startBinary(tb testing.TB, bin, dir string, env []string, args ...string) *binServer {
 	tb.Helper()
+	return startBinaryTo(tb, bin, dir, env, nil, args...)
+}
+
+// startBinaryTo is startBinary with the server's stderr going to the file stderr (a pipe in the log
+// tests) instead of a buffer the test reads; when it is nil, to the buffer. With a file, the log
+// cannot be read, so terminate checks only the exit status.
+func startBinaryTo(tb testing.TB, bin, dir string, env []string, stderr *os.File, args ...string) *binServer {
+	tb.Helper()
 	// The context is only a backstop: terminate stops the process with SIGTERM first.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	s := &binServer{stderr: &syncBuffer{}, exited: make(chan struct{})}
@@ -105,7 +114,12 @@ func startBinary(tb testing.TB, bin, dir string, env []string, args ...string) *
 	s.cmd.Dir = dir
 	s.cmd.Env = env
 	s.cmd.Stdout = stdout
+	s.stdout = stdout
 	s.cmd.Stderr = s.stderr
+	if stderr != nil {
+		s.stderr = nil
+		s.cmd.Stderr = stderr
+	}
 	s.cmd.WaitDelay = 5 * time.Second
 	if err := s.cmd.Start(); err != nil {
 		cancel()
@@ -127,7 +141,7 @@ func startBinary(tb testing.TB, bin, dir string, env []string, args ...string) *
 	case m := <-stdout.found:
 		s.URL = m
 	case <-s.exited:
-		tb.Fatalf("dcatlas exited before serving: %v\nstderr:\n%s", s.wait, s.stderr.String())
+		tb.Fatalf("dcatlas exited before serving: %v\nstderr:\n%s", s.wait, s.logTail(40))
 	case <-time.After(time.Minute):
 		tb.Fatalf("dcatlas printed no %q line within a minute; stdout:\n%s", "dcatlas serving … on http://…", stdout.String())
 	}
@@ -166,6 +180,12 @@ func waitReady(ctx context.Context, url string, limit time.Duration) error {
 // status 0 and logs that it stopped. It runs once; later calls do nothing.
 func (s *binServer) terminate(tb testing.TB) {
 	tb.Helper()
+	s.stop(tb, syscall.SIGTERM)
+}
+
+// stop is terminate with another signal than SIGTERM.
+func (s *binServer) stop(tb testing.TB, sig os.Signal) {
+	tb.Helper()
 	if s.terminated {
 		return
 	}
@@ -176,22 +196,22 @@ func (s *binServer) terminate(tb testing.TB) {
 		return
 	default:
 	}
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		tb.Errorf("SIGTERM: %v", err)
+	if err := s.cmd.Process.Signal(sig); err != nil {
+		tb.Errorf("%v: %v", sig, err)
 	}
 	select {
 	case <-s.exited:
 	case <-time.After(30 * time.Second):
 		s.cmd.Process.Kill()
 		<-s.exited
-		tb.Errorf("dcatlas did not exit within 30s of SIGTERM; killed")
+		tb.Errorf("dcatlas did not exit within 30s of %v; killed", sig)
 		return
 	}
 	if s.wait != nil {
-		tb.Errorf("dcatlas did not exit cleanly after SIGTERM: %v", s.wait)
+		tb.Errorf("dcatlas did not exit cleanly after %v: %v", sig, s.wait)
 	}
-	if !strings.Contains(s.stderr.String(), `"msg":"stopped"`) {
-		tb.Errorf("dcatlas did not log %q after SIGTERM", "stopped")
+	if s.stderr != nil && !strings.Contains(s.stderr.String(), `"msg":"stopped"`) {
+		tb.Errorf("dcatlas did not log %q after %v", "stopped", sig)
 	}
 }
 
@@ -215,6 +235,9 @@ func (r loggedRequest) String() string {
 // requests returns the requests the server has logged so far, in order.
 func (s *binServer) requests() []loggedRequest {
 	var out []loggedRequest
+	if s.stderr == nil {
+		return nil
+	}
 	for _, line := range strings.Split(s.stderr.String(), "\n") {
 		var r loggedRequest
 		if json.Unmarshal([]byte(line), &r) == nil && r.Msg == "request" {
@@ -249,6 +272,9 @@ func (s *binServer) requestsSince(tb testing.TB, mark int) []loggedRequest {
 }
 
 func (s *binServer) logTail(n int) string {
+	if s.stderr == nil {
+		return "(stderr not kept)"
+	}
 	lines := strings.Split(strings.TrimRight(s.stderr.String(), "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

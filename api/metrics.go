@@ -97,6 +97,7 @@ func newMetrics(s *Server) *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	m.registry.MustRegister(s.opts.Metrics...)
 	return m
 }
 
@@ -129,8 +130,16 @@ func (s *Server) observeBuild(route, layer string, d time.Duration) {
 	s.metrics.build.WithLabelValues(route, layer).Observe(d.Seconds())
 }
 
+// MetricsHandler serves the metrics in the Prometheus text format, for a listener of their own.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
 func (s *Server) registerMetricsRoutes() {
-	h := promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+	if s.opts.HideMetrics {
+		return
+	}
+	h := s.MetricsHandler()
 	s.get("/metrics", func(c echo.Context) error {
 		if err := checkParams(c.QueryParams()); err != nil {
 			return err

@@ -8,55 +8,43 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/time/rate"
 )
 
-// limiter limits each client (by IP address) to a rate of requests, with a burst.
+// limiter limits each client (by IP address) to a rate of requests, with a burst. It remembers
+// at most maxClients clients, forgetting the one idle longest to make room for a new one: a flood of
+// addresses cannot fill it and lock newcomers out. A client forgotten comes back with a full burst.
 type limiter struct {
 	mu      sync.Mutex
 	rate    rate.Limit
 	burst   int
-	clients map[string]*client
-	swept   time.Time
+	clients *simplelru.LRU[string, *rate.Limiter]
 }
 
-type client struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-// maxClients bounds the limiter's memory. Clients idle for a minute are forgotten; while the table
-// is full of active ones, new clients are refused.
+// maxClients bounds the limiter's memory: about 200 bytes a client.
 const maxClients = 100_000
 
 func newLimiter(perSecond float64, burst int) *limiter {
-	return &limiter{rate: rate.Limit(perSecond), burst: max(burst, 1), clients: map[string]*client{}}
+	return newLimiterSize(perSecond, burst, maxClients)
+}
+
+func newLimiterSize(perSecond float64, burst, size int) *limiter {
+	clients, _ := simplelru.NewLRU[string, *rate.Limiter](size, nil) // fails only for size ≤ 0
+	return &limiter{rate: rate.Limit(perSecond), burst: max(burst, 1), clients: clients}
 }
 
 // allow reports whether the client may make a request now, and if not, how long to wait.
 func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	// Sweep every minute, or every second while the table is full: never on every request.
-	if since := now.Sub(l.swept); since > time.Minute || (len(l.clients) >= maxClients && since > time.Second) {
-		for k, c := range l.clients {
-			if now.Sub(c.seen) > time.Minute {
-				delete(l.clients, k)
-			}
-		}
-		l.swept = now
-	}
-	c, ok := l.clients[key]
+	lim, ok := l.clients.Get(key) // marks it the most recently seen
 	if !ok {
-		if len(l.clients) >= maxClients {
-			return false, time.Second // every slot is in active use: refuse new clients for now
-		}
-		c = &client{lim: rate.NewLimiter(l.rate, l.burst)}
-		l.clients[key] = c
+		lim = rate.NewLimiter(l.rate, l.burst)
+		l.clients.Add(key, lim) // evicts the client idle longest when full
 	}
-	c.seen = now
-	r := c.lim.ReserveN(now, 1)
+	l.mu.Unlock()
+	r := lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
 		return false, d
@@ -78,16 +66,19 @@ func clientKey(remoteAddr string) string {
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// limitRate answers 429 with Retry-After to a client over its rate. Health and metrics are exempt.
+// limitRate answers 429 with Retry-After to a client over its rate, and closes the connection, so
+// that a client refused holds no connection open. Only the health checks are exempt; /metrics is
+// not (serve it on its own listener to keep it out of the limit: Options.HideMetrics).
 func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().URL.Path {
-		case "/healthz", "/readyz", "/metrics":
+		case "/healthz", "/readyz":
 			return next(c)
 		}
 		if ok, wait := s.limiter.allow(clientKey(c.Request().RemoteAddr), time.Now()); !ok {
 			s.metrics.limited.Inc()
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			c.Response().Header().Set(echo.HeaderConnection, "close")
 			return problemf(http.StatusTooManyRequests, "too many requests from this client; retry after the Retry-After seconds")
 		}
 		return next(c)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"dcatlas/geo"
 	"dcatlas/geo/basemap"
@@ -46,6 +47,12 @@ type Options struct {
 	// publish): paths relative to the page, the base map from exported tiles, and the page marked
 	// static. Such a server only builds the export's files; it serves nobody.
 	Static *StaticSite
+	// HideMetrics leaves /metrics out of the routes: it is served elsewhere, by MetricsHandler on a
+	// listener of its own.
+	HideMetrics bool
+	// Metrics are more collectors to serve on /metrics beside the server's own, such as the
+	// process's log buffer.
+	Metrics []prometheus.Collector
 	// WorkBytes bounds the memory that expensive answers hold while they are built (see work.go);
 	// WorkWait bounds how long a build waits for its share before the answer is 503. Zero means
 	// DefaultWorkBytes and DefaultWorkWait.
@@ -109,7 +116,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 		{"Content-Security-Policy", []string{"default-src 'none'; frame-ancestors 'none'"}},
 	}
 	s.frameDeny = []string{"DENY"}
-	e.Use(s.observe, s.recoverPanics, s.commonHeaders)
+	e.Use(s.observe, s.recoverPanics, s.commonHeaders, refuseBodies)
 	if opts.RateLimit > 0 {
 		s.limiter = newLimiter(opts.RateLimit, opts.RateBurst)
 		e.Use(s.limitRate)
@@ -133,6 +140,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 
 // SetReady says whether /readyz reports the server ready; it goes false while shutting down.
 func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+// Drain prepares the shutdown: /readyz reports not ready, and builds waiting for their share of
+// the work budget are answered 503 with Retry-After at once instead of holding the shutdown up;
+// builds already running finish.
+func (s *Server) Drain() {
+	s.ready.Store(false)
+	s.work.drain()
+}
 
 // today is the default date of queries.
 func (s *Server) today() geo.Day { return geo.DayFromTime(s.opts.Now()) }
@@ -222,6 +237,21 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// refuseBodies answers 400 to a request with a Transfer-Encoding, and closes its connection. The
+// service reads no request bodies, and one that has both Transfer-Encoding and Content-Length (Go's
+// server keeps only the former) may be a smuggling attempt: what a proxy in front took for the body
+// could be read here as a second request. RFC 9112 §6.3 lets a server refuse it and asks it to close
+// the connection after answering.
+func refuseBodies(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if len(c.Request().TransferEncoding) > 0 {
+			c.Response().Header().Set(echo.HeaderConnection, "close")
+			return problemf(http.StatusBadRequest, "request bodies are not accepted: no Transfer-Encoding (nor Transfer-Encoding with Content-Length)")
+		}
+		return next(c)
+	}
+}
+
 // send answers with the response cached under key, building it with build on a miss; build is
 // cheap (see sendWork for the others). It sets the ETag and Cache-Control, answers 304 to a
 // matching If-None-Match, and sends gzip to clients that accept it. The response is also kept
@@ -266,6 +296,25 @@ func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(c
 		s.cache.put(raw, r)
 	}
 	return s.write(c, r)
+}
+
+// headUncached answers a HEAD request without building its answer when it is not cached, so that
+// HEAD never draws: the status and the headers known before building (type, caching), without
+// ETag or Content-Length, which only the body gives (RFC 9110 §9.3.2 lets them be left out). A
+// cached answer is sent as for GET, headers only. It reports false, doing nothing, for other
+// methods.
+func (s *Server) headUncached(c echo.Context, key cacheKey, contentType, cacheControl string) (bool, error) {
+	if c.Request().Method != http.MethodHead {
+		return false, nil
+	}
+	if r, ok := s.cache.peek(string(key)); ok {
+		return true, s.write(c, r)
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, contentType)
+	h.Set(echo.HeaderCacheControl, cacheControl)
+	c.Response().WriteHeader(http.StatusOK)
+	return true, nil
 }
 
 // rawKeyName is where fromCache keeps a request's raw key for send.
@@ -389,11 +438,11 @@ func acceptsGzip(header string) bool {
 }
 
 func (s *Server) registerOpsRoutes() {
-	s.echo.GET("/healthz", func(c echo.Context) error {
+	s.get("/healthz", func(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
-	s.echo.GET("/readyz", func(c echo.Context) error {
+	s.get("/readyz", func(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		if !s.ready.Load() {
 			return problemf(http.StatusServiceUnavailable, "shutting down")

@@ -114,6 +114,9 @@ func (s *Server) handleStatic(c echo.Context, im staticImage) error {
 		return err
 	}
 	key := r.cacheKey()
+	if done, err := s.headUncached(c, key, im.mediaType(), r.sq.cacheControl()); done {
+		return err
+	}
 	cost := pixelWork(r.width*r.scale, r.height*r.scale)
 	return s.sendWork(c, key, cost, func(ctx context.Context) (*response, error) {
 		body, err := drawStatic(ctx, s.ds, s.opts.Atlas, r)

@@ -164,6 +164,9 @@ func (s *Server) handleTile(c echo.Context) error {
 	if set.Format == tileset.PNG {
 		cost = pixelWork(basemap.TileSize*r.scale, basemap.TileSize*r.scale)
 	}
+	if done, err := s.headUncached(c, keyOf(r.path()), set.MediaType(), basemapCacheControl); done {
+		return err
+	}
 	return s.sendWork(c, keyOf(r.path()), cost, func(ctx context.Context) (*response, error) {
 		b, err := set.Render(ctx, r.tile)
 		if err != nil {
@@ -186,6 +189,9 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 	}
 	key := keyOf(r.path()).withQuery(sq)
 	set := tileset.Sites(s.ds, sq.at, sq.filter)
+	if done, err := s.headUncached(c, key, set.MediaType(), sq.cacheControl()); done {
+		return err
+	}
 	return s.sendWork(c, key, tileWorkBytes, func(ctx context.Context) (*response, error) {
 		b, err := set.Render(ctx, r.tile)
 		if err != nil {

@@ -352,7 +352,9 @@ func TestTileCaching(t *testing.T) {
 	if cc := get(t, s, "/tiles/sites/1/1/0.mvt").Header().Get("Cache-Control"); cc != "public, max-age=300, stale-while-revalidate=3600" {
 		t.Errorf("default date after the explicit one: Cache-Control %q", cc)
 	}
-	// HEAD answers the headers only.
+	// HEAD answers the headers only; those of GET once the tile is cached (before, HEAD does not
+	// draw it: see TestHeadDoesNotRender).
+	get(t, s, "/tiles/basemap/0/0/0.png")
 	head := httptest.NewRecorder()
 	s.ServeHTTP(head, httptest.NewRequest(http.MethodHead, "/tiles/basemap/0/0/0.png", nil))
 	if head.Code != http.StatusOK || head.Body.Len() != 0 || head.Header().Get("Content-Length") == "" {

@@ -52,13 +52,8 @@ func (s *Server) handleTimeline(c echo.Context) error {
 		doc := object{{"until", until.String()}, {"changes", tl.Changes}, {"years", tl.Years}}
 		if byProvider {
 			var per []object
-			for _, p := range s.ds.Providers {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-				f := sq.filter
-				f.Providers = []string{p.ID}
-				ptl := s.ds.Timeline(f, until)
+			for i, ptl := range s.ds.ProviderTimelines(sq.filter, until) {
+				p := s.ds.Providers[i]
 				per = append(per, object{{"provider", p.ID}, {"name", p.Name}, {"changes", ptl.Changes}, {"years", ptl.Years}})
 			}
 			doc = append(doc, member{"providers", per})

@@ -42,10 +42,14 @@ type workLimiter struct {
 	wait   time.Duration
 	// waiting, when set (in tests), is called as a build starts to wait for its share.
 	waiting func()
+	// draining ends when the server starts shutting down (drain): waiting builds give up.
+	draining context.Context
+	drain    context.CancelFunc
 }
 
 func newWorkLimiter(budget int64, wait time.Duration) *workLimiter {
-	return &workLimiter{budget: budget, sem: semaphore.NewWeighted(budget), wait: wait}
+	draining, drain := context.WithCancel(context.Background())
+	return &workLimiter{budget: budget, sem: semaphore.NewWeighted(budget), wait: wait, draining: draining, drain: drain}
 }
 
 // acquire waits for cost bytes of the budget (at most the whole budget) until ctx ends or the
@@ -58,12 +62,19 @@ func (l *workLimiter) acquire(ctx context.Context, cost int64) (release func(), 
 	}
 	wctx, cancel := context.WithTimeout(ctx, l.wait)
 	defer cancel()
+	stop := context.AfterFunc(l.draining, cancel)
+	defer stop()
 	if l.waiting != nil {
 		l.waiting()
 	}
 	if err := l.sem.Acquire(wctx, cost); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if l.draining.Err() != nil {
+			p := problemf(http.StatusServiceUnavailable, "the server is shutting down; retry after the Retry-After seconds")
+			p.retryAfter = 5
+			return nil, p
 		}
 		p := problemf(http.StatusServiceUnavailable, "the server is busy: no room to build this answer within %s; retry after the Retry-After seconds", l.wait)
 		p.retryAfter = max(1, int(l.wait.Seconds()/2))

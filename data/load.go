@@ -12,9 +12,12 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"gopkg.in/yaml.v3"
@@ -66,6 +69,9 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// MaxFileBytes bounds a data file: parsing takes many times its size in memory.
+const MaxFileBytes = 64 << 20
+
 // ErrNoData means the directory holds no data file.
 var ErrNoData = errors.New("data: no *.yaml data file found")
 
@@ -83,16 +89,56 @@ func Load(fsys fs.FS, opts Options) (*geo.Dataset, error) {
 	ds := &geo.Dataset{}
 	var problems Problems
 	siteLines := map[string]Problem{}
+	// Files are read and parsed in parallel, then merged in name order.
+	type parsed struct {
+		name   string
+		b      []byte
+		tooBig *Problem
+		err    error
+		p      parser
+		prov   geo.Provider
+		sites  []lineSite
+	}
+	files := make([]parsed, len(names))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range min(len(names), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f := &files[i]
+				f.name = names[i]
+				if fi, err := fs.Stat(fsys, f.name); err == nil && fi.Size() > MaxFileBytes {
+					f.tooBig = &Problem{path.Base(f.name), 1, fmt.Sprintf("the file is %d MiB; at most %d MiB is read", fi.Size()>>20, MaxFileBytes>>20)}
+					continue
+				}
+				if f.b, f.err = fs.ReadFile(fsys, f.name); f.err != nil {
+					continue
+				}
+				f.p = parser{file: path.Base(f.name), opts: opts}
+				f.prov, f.sites = f.p.parse(f.b)
+			}
+		}()
+	}
+	for i := range names {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 	hash := sha256.New()
-	for _, name := range names {
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
+	for i := range files {
+		f := &files[i]
+		if f.tooBig != nil {
+			problems = append(problems, *f.tooBig)
+			continue
 		}
-		fmt.Fprintf(hash, "%s\x00%d\x00", name, len(b))
-		hash.Write(b)
-		p := parser{file: path.Base(name), opts: opts}
-		prov, sites := p.parse(b)
+		if f.err != nil {
+			return nil, f.err
+		}
+		fmt.Fprintf(hash, "%s\x00%d\x00", f.name, len(f.b))
+		hash.Write(f.b)
+		p, prov, sites := &f.p, f.prov, f.sites
 		problems = append(problems, p.problems...)
 		if prov.ID == "" {
 			continue
@@ -197,7 +243,29 @@ func (p *parser) text(parent *yaml.Node, f map[string]*yaml.Node, key, what stri
 	if v == "" && required {
 		p.addf(n, "%q in %s is empty", key, what)
 	}
+	if limit := maxChars(key); len(v) > limit { // bytes ≥ characters: count only when it may matter
+		if c := utf8.RuneCountInString(v); c > limit {
+			p.addf(n, "%q in %s is %d characters long; at most %d are allowed", key, what, c, limit)
+			v = "" // not carried further: the data is refused anyway
+		}
+	}
 	return v, n
+}
+
+// maxChars is the longest text allowed under key, in characters. Names are drawn in labels and
+// legends and copied into every answer, so they stay short; notes are prose, served whole.
+func maxChars(key string) int {
+	switch key {
+	case "notes":
+		return 10_000
+	case "note", "url", "title":
+		return 2_000
+	case "short_name":
+		return 40
+	case "name", "city", "partner", "publisher", "region":
+		return 200
+	}
+	return 200 // ids, codes, dates, numbers: far shorter when valid
 }
 
 func (p *parser) number(parent *yaml.Node, f map[string]*yaml.Node, key, what string) (float64, bool) {

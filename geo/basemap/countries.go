@@ -171,6 +171,12 @@ func (a *Atlas) layer(s Scale) *layer {
 type layer struct {
 	countries []Country
 	byISO     map[string][]int // ISO2 → indexes into countries
+	// outerBounds[i][j] is the bound of countries[i].Shape[j]'s exterior ring: DistanceKm tests
+	// a point against it before the ring itself.
+	outerBounds [][]orb.Bound
+	// polygons[i][j] indexes countries[i].Shape[j] for DistanceKm, built on first use.
+	indexOnce sync.Once
+	polygons  [][]polygonIndex
 	// borders and coasts are the arcs of the topology, see Collection.
 	borders, coasts orb.MultiLineString
 
@@ -179,6 +185,20 @@ type layer struct {
 	world sync.Once
 	polys []worldPolygon // every polygon of every country
 	lines []worldLine    // borders and coastlines
+}
+
+// polygonIndexes returns the indexed polygons of every country, building them on first use.
+func (l *layer) polygonIndexes() [][]polygonIndex {
+	l.indexOnce.Do(func() {
+		l.polygons = make([][]polygonIndex, len(l.countries))
+		for i, c := range l.countries {
+			l.polygons[i] = make([]polygonIndex, len(c.Shape))
+			for j, p := range c.Shape {
+				l.polygons[i][j] = newPolygonIndex(p)
+			}
+		}
+	})
+	return l.polygons
 }
 
 // drawing returns the layer's geometry in world coordinates, building it
@@ -213,14 +233,17 @@ func newLayer(data []byte) (*layer, error) {
 		}
 		shape := planarMultiPolygon(f.Shape)
 		var b orb.Bound
+		outer := make([]orb.Bound, len(shape))
 		for i, p := range shape {
+			outer[i] = boundOf(p[0])
 			if i == 0 {
-				b = boundOf(p[0])
+				b = outer[i]
 			} else {
-				b = b.Union(boundOf(p[0]))
+				b = b.Union(outer[i])
 			}
 		}
 		l.countries = append(l.countries, Country{ISO2: iso2, Name: f.Name, Shape: shape, Bound: b})
+		l.outerBounds = append(l.outerBounds, outer)
 	}
 	l.borders, l.coasts = c.Borders, c.Coasts
 	return l, nil

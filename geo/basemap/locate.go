@@ -5,7 +5,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
-	"github.com/paulmach/orb/planar"
 )
 
 // earthRadiusKm is the mean Earth radius used for distances.
@@ -29,13 +28,14 @@ func (a *Atlas) DistanceKm(p orb.Point, iso2 string) (float64, bool) {
 	if !(math.Abs(p[0]) <= 180 && math.Abs(p[1]) <= 90) {
 		return math.Inf(1), true
 	}
+	polygons := l.polygonIndexes()
 	for _, i := range idx {
 		c := l.countries[i]
 		if !c.Bound.Contains(p) {
 			continue
 		}
-		for _, poly := range c.Shape {
-			if boundOf(poly[0]).Contains(p) && planar.PolygonContains(poly, p) {
+		for j := range c.Shape {
+			if l.outerBounds[i][j].Contains(p) && polygons[i][j].contains(p) {
 				return 0, true
 			}
 		}

@@ -354,18 +354,34 @@ type placedLabel struct {
 	anchor anchor
 }
 
+// maxLabelTries bounds the markers placeLabels tries to label, in its order: the largest map has
+// room for fewer labels than this, and the work stays bounded however many sites are drawn.
+const maxLabelTries = 5000
+
 // placeLabels places the names of the markers greedily, active sites first: right of the symbol,
 // else left, above or below, keeping the first position that stays on the map and clear of the
 // panels, of every symbol and of the labels placed before. Names that fit nowhere are left out.
 func placeLabels(ts *typesetter, placed []placedMarker, panels []box, frame box) []placedLabel {
-	obstacles := slices.Clone(panels)
-	symbols := make([]box, len(placed))
-	for i, p := range placed {
-		symbols[i] = symbolBounds(p)
+	// Symbols, panels and the labels placed so far, by where they are: the check of a candidate
+	// looks at its neighbours only.
+	obstacles := newBoxGrid(frame, 4*labelSize)
+	for _, b := range panels {
+		obstacles.add(b)
+	}
+	for _, p := range placed {
+		obstacles.add(symbolBounds(p))
 	}
 	order := slices.Clone(placed)
 	rank := func(st geo.Status) int {
-		return map[geo.Status]int{geo.StatusActive: 0, geo.StatusClosing: 1, geo.StatusAnnounced: 2, geo.StatusClosed: 3}[st]
+		switch st {
+		case geo.StatusActive:
+			return 0
+		case geo.StatusClosing:
+			return 1
+		case geo.StatusAnnounced:
+			return 2
+		}
+		return 3
 	}
 	slices.SortStableFunc(order, func(a, b placedMarker) int {
 		return cmp.Or(cmp.Compare(rank(a.m.Status), rank(b.m.Status)), cmp.Compare(a.m.Label, b.m.Label))
@@ -373,7 +389,7 @@ func placeLabels(ts *typesetter, placed []placedMarker, panels []box, frame box)
 	_, desc, capH := ts.metrics(labelSize, false)
 	inner := frame.grow(-2)
 	var out []placedLabel
-	for _, p := range order {
+	for _, p := range order[:min(len(order), maxLabelTries)] {
 		if p.m.Label == "" {
 			continue
 		}
@@ -395,12 +411,12 @@ func placeLabels(ts *typesetter, placed []placedMarker, panels []box, frame box)
 				x0 -= tw
 			}
 			b := box{x0, c.y - capH, x0 + tw, c.y + desc}.grow(labelHalo / 2)
-			if !b.inside(inner) || slices.ContainsFunc(obstacles, b.overlaps) || slices.ContainsFunc(symbols, b.overlaps) {
+			if !b.inside(inner) || obstacles.overlaps(b) {
 				continue
 			}
 			c.text = p.m.Label
 			out = append(out, c)
-			obstacles = append(obstacles, b.grow(1))
+			obstacles.add(b.grow(1))
 			break
 		}
 	}

@@ -1,0 +1,236 @@
+// Package connlimit caps the connections an HTTP server holds open. Idle keep-alive connections
+// are the first to go: under pressure they are closed sooner, and at the cap the one idle longest
+// makes room for a new client. Only when every connection is busy is a new one refused, with a
+// short 503 that says so.
+package connlimit
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Limiter tracks the connections of one http.Server. Wrap its listener with Listener and set its
+// ConnState to the Limiter's; run Sweep for the shorter idle timeout under pressure.
+type Limiter struct {
+	max          int
+	pressureIdle time.Duration
+
+	mu    sync.Mutex
+	conns map[net.Conn]*connInfo
+	idle  *list.List // idle connections, idle longest first; values are net.Conn
+
+	refused, reaped atomic.Uint64
+}
+
+type connInfo struct {
+	idle      *list.Element // in Limiter.idle; nil when not idle
+	idleSince time.Time
+}
+
+// New returns a Limiter holding at most maxConns connections. Once more than half of them are
+// open, connections idle longer than pressureIdle are closed.
+func New(maxConns int, pressureIdle time.Duration) *Limiter {
+	return &Limiter{max: max(1, maxConns), pressureIdle: pressureIdle, conns: map[net.Conn]*connInfo{}, idle: list.New()}
+}
+
+// Listener wraps ln so that its Accept enforces the cap.
+func (l *Limiter) Listener(ln net.Listener) net.Listener { return &listener{Listener: ln, l: l} }
+
+type listener struct {
+	net.Listener
+	l *Limiter
+}
+
+// Accept returns the next connection, closing the connection idle longest when at the cap, and
+// refusing the new one (503, then close) when none is idle. When the process is out of file
+// descriptors it closes an idle connection so that the server's retry can succeed.
+func (ln *listener) Accept() (net.Conn, error) {
+	for {
+		c, err := ln.Listener.Accept()
+		if err != nil {
+			if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+				ln.l.closeIdlest()
+			}
+			return nil, err
+		}
+		if ln.l.admit(c) {
+			return c, nil
+		}
+		ln.l.refused.Add(1)
+		go refuse(c)
+	}
+}
+
+// admit registers c unless the cap is reached and no connection is idle.
+func (l *Limiter) admit(c net.Conn) bool {
+	l.mu.Lock()
+	var victim net.Conn
+	if len(l.conns) >= l.max {
+		victim = l.takeIdlestLocked()
+		if victim == nil {
+			l.mu.Unlock()
+			return false
+		}
+	}
+	l.conns[c] = &connInfo{}
+	l.mu.Unlock()
+	if victim != nil {
+		l.reaped.Add(1)
+		victim.Close()
+	}
+	return true
+}
+
+// takeIdlestLocked forgets the connection idle longest and returns it, or nil when none is idle.
+func (l *Limiter) takeIdlestLocked() net.Conn {
+	e := l.idle.Front()
+	if e == nil {
+		return nil
+	}
+	c := e.Value.(net.Conn)
+	l.forgetLocked(c)
+	return c
+}
+
+func (l *Limiter) forgetLocked(c net.Conn) {
+	if info, ok := l.conns[c]; ok {
+		if info.idle != nil {
+			l.idle.Remove(info.idle)
+		}
+		delete(l.conns, c)
+	}
+}
+
+func (l *Limiter) closeIdlest() {
+	l.mu.Lock()
+	victim := l.takeIdlestLocked()
+	l.mu.Unlock()
+	if victim != nil {
+		l.reaped.Add(1)
+		victim.Close()
+	}
+}
+
+// refusalBody is the problem+json body of the answer to a connection over the cap.
+const refusalBody = `{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"too many connections; try again later"}`
+
+// refuse answers c with the refusal, without reading its request, and closes it.
+func refuse(c net.Conn) {
+	c.SetWriteDeadline(time.Now().Add(time.Second))
+	c.Write([]byte("HTTP/1.1 503 Service Unavailable\r\n" +
+		"Content-Type: application/problem+json\r\n" +
+		"Retry-After: 1\r\n" +
+		"Connection: close\r\n" +
+		"Content-Length: " + strconv.Itoa(len(refusalBody)) + "\r\n" +
+		"\r\n" + refusalBody))
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.CloseWrite()
+		// Let the client read the answer before its unread request would make the close a reset.
+		c.SetReadDeadline(time.Now().Add(time.Second))
+		var buf [1024]byte
+		for {
+			if _, err := c.Read(buf[:]); err != nil {
+				break
+			}
+		}
+	}
+	c.Close()
+}
+
+// ConnState is the http.Server ConnState hook that tells the Limiter which connections are idle.
+func (l *Limiter) ConnState(c net.Conn, state http.ConnState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	info, ok := l.conns[c]
+	if !ok {
+		return // closed here already
+	}
+	switch state {
+	case http.StateIdle:
+		if info.idle == nil {
+			info.idle, info.idleSince = l.idle.PushBack(c), time.Now()
+		}
+	case http.StateActive:
+		if info.idle != nil {
+			l.idle.Remove(info.idle)
+			info.idle = nil
+		}
+	case http.StateClosed, http.StateHijacked:
+		l.forgetLocked(c)
+	}
+}
+
+// Sweep closes, every interval until ctx ends, the connections idle longer than pressureIdle
+// while more than half of the cap is open.
+func (l *Limiter) Sweep(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			l.sweep(now)
+		}
+	}
+}
+
+func (l *Limiter) sweep(now time.Time) {
+	var stale []net.Conn
+	l.mu.Lock()
+	if len(l.conns) > l.max/2 {
+		for e := l.idle.Front(); e != nil; e = l.idle.Front() {
+			c := e.Value.(net.Conn)
+			if now.Sub(l.conns[c].idleSince) <= l.pressureIdle {
+				break
+			}
+			l.forgetLocked(c)
+			stale = append(stale, c)
+		}
+	}
+	l.mu.Unlock()
+	l.reaped.Add(uint64(len(stale)))
+	for _, c := range stale {
+		c.Close()
+	}
+}
+
+// Open is how many connections are open.
+func (l *Limiter) Open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.conns)
+}
+
+// Collectors are the Limiter's Prometheus metrics.
+func (l *Limiter) Collectors() []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "dcatlas_connections_open", Help: "HTTP connections open."},
+			func() float64 { return float64(l.Open()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "dcatlas_connections_max", Help: "The cap on open HTTP connections (--max-conns)."},
+			func() float64 { return float64(l.max) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "dcatlas_connections_refused_total", Help: "Connections refused with 503 at the cap, every one busy."},
+			func() float64 { return float64(l.refused.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "dcatlas_connections_idle_closed_total", Help: "Idle keep-alive connections closed early to make room or under pressure."},
+			func() float64 { return float64(l.reaped.Load()) }),
+	}
+}
+
+// DefaultMax is the cap used when none is given: 10,000 connections, or fewer when the process may
+// not open that many files, keeping 128 for the data, logs and listeners.
+func DefaultMax() int {
+	if n := fdLimit(); n > 0 && n-128 < 10_000 {
+		return max(16, n-128)
+	}
+	return 10_000
+}
