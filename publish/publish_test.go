@@ -3,9 +3,12 @@ package publish
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -87,5 +90,73 @@ func TestSite(t *testing.T) {
 	}
 	if n < 3 {
 		t.Errorf("index.html names %d files under %s", n, api.StaticAssetDir)
+	}
+}
+
+// TestViewerFindsExportedFiles runs the viewer's static-mode mapping (web/files.js, under node) on
+// the requests the viewer makes, and checks that each names a file of the export, or the live
+// server when one is configured. It needs node, and is skipped without it.
+func TestViewerFindsExportedFiles(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("skipping: no node")
+	}
+	atlas, err := data.Atlas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := data.LoadDir("", atlas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Site(context.Background(), ds, atlas, Config{Dir: dir, BasemapFormat: BasemapPNG, BasemapMaxZoom: 0, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	type request struct{ Path, Query, Server string }
+	reqs := []request{
+		{"/collections/sites/items", "download=1&limit=1000", ""},
+		{"/collections/sites/items", "f=csv&download=1&limit=1000&status=active", ""},
+		{"/collections/sites/items", "limit=1000", ""}, // the Features API: no file
+		{"/api", "", "https://atlas.example"},
+	}
+	if _, err := os.Stat(filepath.Join(dir, "history.json")); err == nil {
+		reqs = append(reqs, request{"/history.json", "", ""})
+	} else {
+		t.Log("this server has no /history.json yet: not checked")
+	}
+	for _, s := range ds.Sites {
+		reqs = append(reqs, request{"/collections/sites/items/" + s.ID, "properties=events,notes", ""})
+	}
+	in, _ := json.Marshal(reqs)
+	files, err := filepath.Abs(filepath.Join("..", "web", "files.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf(`import(%q).then((m) => console.log(JSON.stringify(%s.map((r) => m.staticURL(r.Path, r.Query, r.Server)))))`, files, in)
+	out, err := exec.Command(node, "-e", script).Output()
+	if err != nil {
+		t.Fatalf("node: %v", err)
+	}
+	var urls []string
+	if err := json.Unmarshal(out, &urls); err != nil || len(urls) != len(reqs) {
+		t.Fatalf("node printed %s (%v)", out, err)
+	}
+	for i, r := range reqs {
+		u := urls[i]
+		switch {
+		case r.Server != "":
+			if u != r.Server+r.Path {
+				t.Errorf("%s?%s with a server: %q", r.Path, r.Query, u)
+			}
+		case r.Query == "limit=1000":
+			if u != "" {
+				t.Errorf("%s?%s: %q, want nothing", r.Path, r.Query, u)
+			}
+		default:
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(u))); u == "" || err != nil {
+				t.Errorf("%s?%s: the viewer asks for %q: %v", r.Path, r.Query, u, err)
+			}
+		}
 	}
 }

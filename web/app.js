@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 const body = document.body;
 const embed = body.dataset.mode === 'embed';
 const root = body.dataset.root || '';
-const api = new Api(root);
+const api = new Api(root, { static: body.dataset.static === '1', server: body.dataset.serverUrl || '' });
 const STEP_MS = 320; // playback: the time each month is shown, at least
 
 let { state, problems } = parseState(location.search);
