@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"dcatlas/internal/heavytest"
 )
 
 // soakPaths returns the request mix of the load tests: every kind of endpoint, with a bounded set
@@ -143,6 +145,7 @@ func TestSoak(t *testing.T) {
 		}
 		seconds = n
 	}
+	heavytest.Lock(t) // not at once with a browser suite: each would starve the other
 	// A small cache fills within seconds, so that the second half runs at its steady state: flat
 	// memory then means nothing grows beyond the bounded cache.
 	s := startServer(t, "--cache-mb", "16")

@@ -96,10 +96,10 @@ func TestExportBasemap(t *testing.T) {
 	}
 }
 
-// TestExportSites exports site tiles, decodes them, and has GDAL read the directory.
+// TestExportSites exports Alibaba Cloud's site tiles, decodes them, and has GDAL read the directory.
 func TestExportSites(t *testing.T) {
 	dir := t.TempDir()
-	exportRun(t, "tiles", "export", "--layer", "sites", "--maxzoom", "5", "--at", "2018-09-01", dir)
+	exportRun(t, "tiles", "export", "--layer", "sites", "--maxzoom", "5", "--at", "2018-09-01", "--provider", "alibaba-cloud", dir)
 	files := exportedFiles(t, dir)
 	for _, want := range []string{"metadata.json", "0/0/0.mvt", "3/4/2.mvt", "5/26/13.mvt"} {
 		if !slices.Contains(files, want) {
@@ -161,7 +161,8 @@ func TestExportRejectsBadFilters(t *testing.T) {
 		"--at 2018-02-30":   `--at: "2018-02-30" is not a date`,
 		"--status open":     `--status: unknown status "open"`,
 		"--country XX":      `--country: unknown country code "XX"`,
-		"--provider aws":    `--provider: unknown provider "aws"`,
+		"--provider oracle": `--provider: unknown provider "oracle"`,
+		"--kind military":   `--kind: unknown kind "military"`,
 		"--status active,,": "--status: empty item",
 	} {
 		t.Run(args, func(t *testing.T) {
@@ -171,5 +172,39 @@ func TestExportRejectsBadFilters(t *testing.T) {
 				t.Errorf("error %v, want one saying %q", err, want)
 			}
 		})
+	}
+}
+
+// TestExportSitesEveryProvider exports the sites of every provider and of one kind at zoom 0.
+func TestExportSitesEveryProvider(t *testing.T) {
+	perProvider := func(args ...string) (map[string]int, map[string]int) {
+		dir := t.TempDir()
+		exportRun(t, append(append([]string{"tiles", "export", "--layer", "sites", "--maxzoom", "0", "--at", "2025-09-24"}, args...), dir)...)
+		b, err := os.ReadFile(filepath.Join(dir, "0/0/0.mvt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, err := mvt.Unmarshal(b)
+		if err != nil || len(ls) != 1 {
+			t.Fatalf("0/0/0.mvt: %v", err)
+		}
+		providers, kinds := map[string]int{}, map[string]int{}
+		for _, f := range ls[0].Features {
+			providers[f.Properties.MustString("provider")]++
+			kinds[f.Properties.MustString("kind")]++
+		}
+		return providers, kinds
+	}
+	providers, kinds := perProvider()
+	for _, p := range []string{"alibaba-cloud", "aws", "azure", "gcp"} {
+		if providers[p] == 0 {
+			t.Errorf("no site of %s in the export: %v", p, providers)
+		}
+	}
+	if kinds["public"] == 0 || kinds["government"] == 0 || kinds["partner"] == 0 || kinds["sovereign"] == 0 {
+		t.Errorf("kinds %v, want each kind", kinds)
+	}
+	if providers, kinds := perProvider("--kind", "government"); len(kinds) != 1 || kinds["government"] != 8 || providers["aws"] != 2 || providers["azure"] != 6 {
+		t.Errorf("--kind government: providers %v kinds %v, want 2 AWS and 6 Azure government regions", providers, kinds)
 	}
 }

@@ -10,12 +10,13 @@ import (
 	"time"
 )
 
-// benchmarkHit measures answering a cached request through the whole handler stack.
+// benchmarkHit measures answering a cached request through the whole handler stack, on the whole
+// built-in dataset.
 func benchmarkHit(b *testing.B, target string) { benchmarkHitWith(b, target, Options{}) }
 
 // benchmarkHitWith is benchmarkHit for a server with the given options.
 func benchmarkHitWith(b *testing.B, target string, opts Options) {
-	s := newTestServer(b, opts)
+	s := newFullServer(b, opts) // every provider: the size the service runs at
 	if rec := get(b, s, target); rec.Code != http.StatusOK {
 		b.Fatalf("%s: %d", target, rec.Code)
 	}
@@ -78,7 +79,7 @@ func BenchmarkHitLogged(b *testing.B) {
 
 // BenchmarkMissItemsAt measures computing and encoding an items answer, as on a cache miss.
 func BenchmarkMissItemsAt(b *testing.B) {
-	s := newTestServer(b, Options{})
+	s := newFullServer(b, Options{}) // every provider: the size the service runs at
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		s.cache = newCache(DefaultCacheBytes)

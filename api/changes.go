@@ -29,7 +29,7 @@ type changesQuery struct {
 
 // changeFilterParams are the filters both changes endpoints accept.
 func changeFilterParams() []string {
-	return []string{paramFrom, paramTo, paramProvider, paramCountry, paramStatus, paramQ}
+	return []string{paramFrom, paramTo, paramProvider, paramKind, paramCountry, paramStatus, paramQ}
 }
 
 // changesParams are the parameters of GET /changes.
@@ -144,6 +144,7 @@ func changeFeature(ch geo.Change) object {
 		{"site", s.ID},
 		{"name", s.Name},
 		{"provider", s.Provider},
+		{"kind", s.Kind},
 		{"country", s.Country},
 		{"date", e.Date.String()},
 		{"earliest", e.Date.Earliest().String()},
@@ -212,7 +213,7 @@ func changesLinks(base string, q url.Values, cq changesQuery, matched int) []lin
 
 // changesCSVColumns are the columns of /changes?f=csv.
 func changesCSVColumns() []string {
-	return []string{"id", "site", "name", "provider", "country", "country_name", "lon", "lat",
+	return []string{"id", "site", "name", "provider", "kind", "country", "country_name", "lon", "lat",
 		"date", "earliest", "latest", "precision", "status_before", "status_after", "note", "sources"}
 }
 
@@ -225,7 +226,7 @@ func encodeChangesCSV(chs []geo.Change) ([]byte, error) {
 	for _, ch := range chs {
 		s, e := ch.Site, ch.Event
 		name, _ := country.Lookup(s.Country)
-		row := []string{ch.ID(), s.ID, s.Name, s.Provider, s.Country, name.Name,
+		row := []string{ch.ID(), s.ID, s.Name, s.Provider, string(s.Kind), s.Country, name.Name,
 			strconv.FormatFloat(s.Point[0], 'f', -1, 64), strconv.FormatFloat(s.Point[1], 'f', -1, 64),
 			e.Date.String(), e.Date.Earliest().String(), e.Date.Latest().String(), string(e.Date.Precision()),
 			string(ch.Before), string(e.Status), e.Note, sourceLines(e.Sources)}

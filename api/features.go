@@ -85,6 +85,7 @@ func (s *Server) handleLanding(c echo.Context) error {
 				{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "Conformance classes"},
 				{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "Feature collections"},
 				{Href: base + "/timeline", Rel: "related", Type: mediaJSON, Title: "Counts of sites per status over time"},
+				{Href: base + "/providers", Rel: "related", Type: mediaJSON, Title: "The providers: names, colours, home pages and counts of sites"},
 				{Href: base + "/changes", Rel: "related", Type: mediaGeoJSON, Title: "What opened, closed or was announced: one feature per event"},
 				{Href: base + "/changes.atom", Rel: relAlternate, Type: mediaAtom, Title: "The changes as an Atom feed"},
 				{Href: base + "/tiles/sites.json", Rel: "related", Type: mediaJSON, Title: "Site vector tiles (TileJSON)"},
@@ -125,6 +126,7 @@ func (s *Server) collectionDoc(base string) object {
 			{Href: base + "/collections/" + collectionID, Rel: relSelf, Type: mediaJSON, Title: "This collection"},
 			{Href: items, Rel: relItems, Type: mediaGeoJSON, Title: "Sites as GeoJSON"},
 			{Href: items + "?f=csv", Rel: relItems, Type: mediaCSV, Title: "Sites as CSV"},
+			{Href: base + "/providers", Rel: "related", Type: mediaJSON, Title: "The providers of the sites, with their counts"},
 			{Href: base + "/collections/" + collectionID + "/queryables", Rel: relQueryables, Type: mediaSchemaJSON, Title: "Queryable properties"},
 			// The JSON Schema of a feature, under both spellings of describedby: GDAL 3.6 follows only
 			// "describedBy", and without a schema it guesses field types from the first page (and
@@ -195,6 +197,7 @@ func (s *Server) handleQueryables(c echo.Context) error {
 				{"id", str("Site id")},
 				{"name", str("Name")},
 				{"provider", object{{"title", "Provider"}, {"type", "string"}, {"enum", providers}}},
+				{"kind", object{{"title", "Kind: who the site serves and who runs it"}, {"type", "string"}, {"enum", geo.Kinds()}}},
 				{"region", str("Provider's region code")},
 				{"city", str("City")},
 				{"country", object{{"title", "Country (ISO 3166-1 alpha-2)"}, {"type", "string"}, {"pattern", "^[A-Z]{2}$"}}},
@@ -209,7 +212,7 @@ func (s *Server) handleQueryables(c echo.Context) error {
 func propertySchema(name string) object {
 	sch := basePropertySchema(name)
 	switch name {
-	case "name", "provider", "city", "country", "at", "events":
+	case "name", "provider", "kind", "city", "country", "at", "events":
 		return sch // always there
 	}
 	if omitWhenEmpty(name) {
@@ -246,6 +249,8 @@ func basePropertySchema(name string) object {
 		return object{{"title", "Availability zones (a sourced count; left out when unknown)"}, {"type", "integer"}}
 	case "at":
 		return object{{"title", "The date the status is for"}, {"type", "string"}, {"format", "date"}}
+	case "kind":
+		return object{{"title", "Kind: who the site serves and who runs it"}, {"type", "string"}, {"enum", geo.Kinds()}}
 	case "status", "pending_status":
 		return object{{"title", "Status (" + name + ")"}, {"type", "string"}, {"enum", geo.Statuses()}}
 	case "status_date":

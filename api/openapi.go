@@ -31,6 +31,7 @@ func (s *Server) paramDocs() map[string]paramDoc {
 		paramAt:           {paramAt, "The date whose status is shown (YYYY-MM-DD); default today. Only sites that exist by then are returned, closed ones included.", object{{"type", "string"}, {"format", "date"}}},
 		paramStatus:       {paramStatus, "Only sites whose status at the date is in this comma-separated list.", str()},
 		paramProvider:     {paramProvider, "Only sites of these providers (comma-separated): " + strings.Join(providers, ", ") + ".", str()},
+		paramKind:         {paramKind, "Only sites of these kinds (comma-separated): public (open to any customer, run by the provider), government (for government customers only), sovereign (run under a local trustee or sovereignty promise), partner (operated by a local partner company).", str()},
 		paramCountry:      {paramCountry, "Only sites in these countries (comma-separated ISO 3166-1 alpha-2 codes).", str()},
 		paramQ:            {paramQ, "Only sites whose name, city, region code or id contains this text, ignoring case (at most 200 characters).", str()},
 		paramLimit:        {paramLimit, "Page size, 1 to 1000 (default 100); larger values are served as 1000.", object{{"type", "integer"}, {"minimum", 1}, {"default", defaultLimit}}},
@@ -41,7 +42,7 @@ func (s *Server) paramDocs() map[string]paramDoc {
 		paramF:            {paramF, "Output format.", strEnum("geojson", "json", "csv")},
 		paramDownload:     {paramDownload, "Serve as an attachment with a descriptive file name.", object{{"type", "boolean"}, {"default", false}}},
 		paramUntil:        {paramUntil, "The last day of the timeline (YYYY-MM-DD); default today.", object{{"type", "string"}, {"format", "date"}}},
-		paramBy:           {paramBy, "Also break the timeline down per provider.", strEnum("provider")},
+		paramBy:           {paramBy, "Break the timeline down per provider: /timeline adds a timeline per provider; /static/timeline.* draws the race, a line per provider of its sites in service.", strEnum("provider")},
 	}
 }
 
@@ -91,6 +92,8 @@ func (s *Server) openAPI(base string) object {
 		{"/collections/{collection}/items", s.operation("Sites with their status at a date", itemsParams(), []object{collection}, okResponse("A GeoJSON FeatureCollection, or CSV", mediaGeoJSON, mediaCSV))},
 		{"/collections/{collection}/items/{featureId}", s.operation("One site with its full history", []string{paramAt, paramF, paramProperties, paramSkipGeometry}, []object{collection, pathParam("featureId", "The site id, e.g. alibaba-cn-hangzhou.", strPattern("^[a-z0-9]+(-[a-z0-9]+)*$"))}, okResponse("A GeoJSON Feature", mediaGeoJSON))},
 		{"/timeline", s.operation("Counts of sites per status over time", timelineParams(), nil, okResponse("Counts at every change and per year", mediaJSON))},
+		{"/providers", s.operation("The providers: name, short name, colour, home page, and counts of their sites at a date per status and kind", providersParams(), nil, okResponse("The providers with their counts", mediaJSON))},
+		{historyPath, s.operation("The whole history for the web viewer: every site with its dated events (without sources), and the status vocabulary (order, labels, colours)", nil, nil, okResponse("The history", mediaJSON))},
 		{"/healthz", object{{"get", object{{"summary", "Liveness"}, {"responses", object{{"200", object{{"description", "The process is up"}}}}}}}}},
 		{"/readyz", object{{"get", object{{"summary", "Readiness"}, {"responses", object{{"200", object{{"description", "Ready to serve"}}}, {"503", object{{"description", "Shutting down"}}}}}}}}},
 		{"/metrics", object{{"get", object{{"summary", "Prometheus metrics"}, {"responses", object{{"200", object{{"description", "Metrics in the Prometheus text format"}, {"content", object{{"text/plain", object{}}}}}}}}}}}},

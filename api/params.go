@@ -185,6 +185,32 @@ func parseStatuses(v string) ([]geo.Status, error) {
 	return out, nil
 }
 
+// parseBy parses the breakdown of a timeline: only by=provider, the race.
+func parseBy(v string) (bool, error) {
+	if v != "provider" {
+		return false, badParam(paramBy, "provider", "cannot break the timeline down by %q", v)
+	}
+	return true, nil
+}
+
+const acceptedKind = "a comma-separated list of public, government, sovereign, partner"
+
+func parseKinds(v string) ([]geo.Kind, error) {
+	names, err := parseList(paramKind, v, acceptedKind)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]geo.Kind, 0, len(names))
+	for _, n := range names {
+		k, err := geo.ParseKind(n)
+		if err != nil {
+			return nil, badParam(paramKind, acceptedKind, "unknown kind %q", n)
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
 const acceptedCountry = "a comma-separated list of ISO 3166-1 alpha-2 codes, e.g. CN,HK,SG"
 
 func parseCountries(v string) ([]string, error) {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"dcatlas/geo"
 )
 
 func TestParseBbox(t *testing.T) {
@@ -118,6 +120,26 @@ func FuzzParseLimit(f *testing.F) {
 		checkProblem(t, err, paramLimit)
 		if err == nil && (n < 1 || n > maxLimit) {
 			t.Fatalf("%q accepted as %d", s, n)
+		}
+	})
+}
+
+func FuzzParseKinds(f *testing.F) {
+	for _, s := range []string{"public", "government,partner", " sovereign , public", "Public", "", ",", "public,,partner", "military"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ks, err := parseKinds(s)
+		checkProblem(t, err, paramKind)
+		if err == nil {
+			if len(ks) == 0 {
+				t.Fatalf("%q accepted as no kind", s)
+			}
+			for _, k := range ks {
+				if _, err := geo.ParseKind(string(k)); err != nil {
+					t.Fatalf("%q accepted with kind %q", s, k)
+				}
+			}
 		}
 	})
 }

@@ -28,10 +28,10 @@ type siteQuery struct {
 
 // filterParams are the parameters every site query accepts.
 func filterParams() []string {
-	return []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramDatetime}
+	return []string{paramAt, paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox, paramDatetime}
 }
 
-// ParseFilter parses the site filters of a query (at, status, provider, country, q, bbox,
+// ParseFilter parses the site filters of a query (at, status, provider, kind, country, q, bbox,
 // datetime) exactly as the items endpoint does: the day (today when at is absent) and the filter,
 // or a *Problem naming the bad parameter. The dataset gives the provider ids. Commands that take
 // the same filters use it.
@@ -63,6 +63,8 @@ func parseSiteQuery(q url.Values, ds *geo.Dataset, today geo.Day, allowed ...str
 			sq.filter.Statuses, err = parseStatuses(v)
 		case paramProvider:
 			sq.filter.Providers, err = parseProviders(v, ds.Providers)
+		case paramKind:
+			sq.filter.Kinds, err = parseKinds(v)
 		case paramCountry:
 			sq.filter.Countries, err = parseCountries(v)
 		case paramQ:
@@ -168,7 +170,7 @@ func (k cacheKey) with(name string, v any) cacheKey {
 // policy, so it is part of the key.
 func (k cacheKey) withQuery(sq siteQuery) cacheKey {
 	f := sq.filter
-	k = k.with("at", sq.at).with("given", sq.atGiven).with("s", f.Statuses).with("p", f.Providers).
+	k = k.with("at", sq.at).with("given", sq.atGiven).with("s", f.Statuses).with("p", f.Providers).with("k", f.Kinds).
 		with("c", f.Countries).with("q", f.Query)
 	if f.Bound != nil {
 		k = k.with("bbox", *f.Bound)

@@ -128,6 +128,8 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	s.registerFeatureRoutes()
 	s.registerChangeRoutes()
 	s.registerTimelineRoutes()
+	s.registerProviderRoutes()
+	s.registerHistoryRoutes()
 	s.registerTileRoutes()
 	s.registerStaticRoutes()
 	s.registerWebRoutes()

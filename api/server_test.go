@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,10 +25,23 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata")
 // testNow is the fixed "today" of the tests.
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-// newTestServer returns a Server on the built-in dataset with a fixed clock.
+// newTestServer returns a Server on Alibaba Cloud's built-in data alone, with a fixed clock: the
+// fixture whose figures the single-provider tests and golden files pin.
 func newTestServer(t testing.TB, opts Options) *Server {
 	t.Helper()
-	ds, err := data.Load(data.Embedded(), data.Options{})
+	return newServerOn(t, data.Subset(data.Embedded(), "alibaba-cloud.yaml"), opts)
+}
+
+// newFullServer returns a Server on every provider's built-in data, with a fixed clock.
+func newFullServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	return newServerOn(t, data.Embedded(), opts)
+}
+
+// newServerOn returns a Server on the data files of fsys, with a fixed clock.
+func newServerOn(t testing.TB, fsys fs.FS, opts Options) *Server {
+	t.Helper()
+	ds, err := data.Load(fsys, data.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

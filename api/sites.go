@@ -13,7 +13,7 @@ import (
 // propertyNames are the properties of a site feature, in output order. Each EDTF date is followed
 // by its earliest and latest day as plain dates (see dateBounds).
 func propertyNames() []string {
-	return []string{"name", "provider", "region", "city", "country", "partner", "zones",
+	return []string{"name", "provider", "kind", "region", "city", "country", "partner", "zones",
 		"status", "status_date", "status_date_earliest", "status_date_latest", "status_precision",
 		"pending_status", "pending_date", "pending_date_earliest", "pending_date_latest", "at",
 		"announced", "announced_earliest", "announced_latest", "opened", "opened_earliest", "opened_latest",
@@ -124,6 +124,8 @@ func property(m geo.Match, at geo.Day, name string) any {
 		return s.Name
 	case "provider":
 		return s.Provider
+	case "kind":
+		return s.Kind
 	case "region":
 		return orNil(s.Region)
 	case "city":

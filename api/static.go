@@ -41,7 +41,14 @@ const (
 const (
 	mapAttribution      = "Base map: Natural Earth · Data: dcatlas, sources in each site's history"
 	timelineAttribution = "Data: dcatlas, sources in each site's history"
+	raceAttribution     = "Data: dcatlas"
+	// raceSources says where the race's dates come from.
+	raceSources = "Sources: the providers' announcements and blogs, news of record, SDK region lists as upper bounds; each date cited in the site's history"
 )
+
+// highlightProvider is the provider the race highlights: dcatlas follows Alibaba Cloud against
+// the leaders.
+const highlightProvider = "alibaba-cloud"
 
 // staticKind is what a static image shows.
 type staticKind string
@@ -82,10 +89,10 @@ func (im staticImage) mediaType() string {
 func (im staticImage) params() []string {
 	var ps []string
 	if im.kind == kindMap {
-		ps = []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramCenter, paramZoom,
+		ps = []string{paramAt, paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox, paramCenter, paramZoom,
 			paramWidth, paramHeight, paramScale, paramLegend, paramLabels, paramTitle, paramDownload}
 	} else {
-		ps = []string{paramUntil, paramStatus, paramProvider, paramCountry, paramQ, paramBbox,
+		ps = []string{paramUntil, paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox, paramBy,
 			paramWidth, paramHeight, paramScale, paramTitle, paramDownload}
 	}
 	if im.format == render.SVG {
@@ -180,6 +187,8 @@ type staticRequest struct {
 	labels        bool
 	title         string
 	download      bool
+	// byProvider draws the timeline as the race: a line per provider of its sites in service.
+	byProvider bool
 }
 
 // cacheKey is the normalized request, for caching and ETags.
@@ -192,7 +201,7 @@ func (r staticRequest) cacheKey() cacheKey {
 		k = k.with("center", *r.center).with("zoom", r.zoom)
 	}
 	return k.with("size", fmt.Sprintf("%dx%d@%d", r.width, r.height, r.scale)).with("legend", r.legend).
-		with("labels", r.labels).with("dl", r.download).with("title", fmt.Sprintf("%q", r.title))
+		with("labels", r.labels).with("dl", r.download).with("title", fmt.Sprintf("%q", r.title)).with("by", r.byProvider)
 }
 
 const (
@@ -223,9 +232,9 @@ func parseStatic(im staticImage, q url.Values, ds *geo.Dataset, today geo.Day) (
 		return r, err
 	}
 	// The filters, parsed as the items endpoint does. A map's bbox is its extent, parsed below.
-	filters := []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ}
+	filters := []string{paramAt, paramStatus, paramProvider, paramKind, paramCountry, paramQ}
 	if im.kind == kindTimeline {
-		filters = []string{paramStatus, paramProvider, paramCountry, paramQ, paramBbox}
+		filters = []string{paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox}
 	}
 	sq, err := parseSiteQuery(pick(q, filters...), ds, today, filters...)
 	if err != nil {
@@ -266,6 +275,8 @@ func parseStatic(im staticImage, q url.Values, ds *geo.Dataset, today geo.Day) (
 			r.title, err = parseTitle(v)
 		case paramDownload:
 			r.download, err = parseBool(paramDownload, v)
+		case paramBy:
+			r.byProvider, err = parseBy(v)
 		}
 		if err != nil {
 			return r, err
@@ -360,6 +371,13 @@ func filterWords(f geo.Filter) string {
 		}
 		parts = append(parts, strings.Join(st, ", ")+" only")
 	}
+	if len(f.Kinds) > 0 {
+		ks := make([]string, len(f.Kinds))
+		for i, k := range f.Kinds {
+			ks[i] = string(k)
+		}
+		parts = append(parts, strings.Join(ks, ", ")+" regions")
+	}
 	if len(f.Countries) > 0 {
 		parts = append(parts, "in "+strings.Join(f.Countries, ", "))
 	}
@@ -380,7 +398,9 @@ func filterWords(f geo.Filter) string {
 func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r staticRequest) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error
-	if r.image.kind == kindTimeline {
+	if r.image.kind == kindTimeline && r.byProvider {
+		err = render.Race(ctx, &buf, raceSpec(ds, r), r.image.format)
+	} else if r.image.kind == kindTimeline {
 		spec := render.TimelineSpec{
 			Width: r.width, Height: r.height, Scale: r.scale,
 			Timeline:    ds.Timeline(r.sq.filter, r.sq.at),
@@ -395,6 +415,7 @@ func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r st
 		spec := render.MapSpec{
 			Width: r.width, Height: r.height, Scale: r.scale,
 			Markers:     render.MarkersOf(ms),
+			Providers:   mapProviders(ds, r.sq.filter),
 			Legend:      r.legend,
 			Labels:      r.labels,
 			Title:       r.title,
@@ -429,7 +450,54 @@ func staticFileName(ds *geo.Dataset, r staticRequest) string {
 	if r.scale == 2 {
 		suffix = "@2x"
 	}
-	return fmt.Sprintf("%s-%s-%s%s.%s", prefix, r.image.kind, r.sq.at, suffix, r.image.format)
+	kind := string(r.image.kind)
+	if r.byProvider {
+		kind = "race"
+	}
+	return fmt.Sprintf("%s-%s-%s%s.%s", prefix, kind, r.sq.at, suffix, r.image.format)
+}
+
+// mapProviders are the providers a filter selects, with their colours: on a map of more than
+// one, markers take their provider's colour and the legend counts each provider.
+func mapProviders(ds *geo.Dataset, f geo.Filter) []render.MapProvider {
+	var out []render.MapProvider
+	for _, p := range ds.Providers {
+		if len(f.Providers) > 0 && !slices.Contains(f.Providers, p.ID) {
+			continue
+		}
+		c, ok := render.HexColor(p.Colour)
+		if !ok {
+			c = render.Ink
+		}
+		name := p.ShortName
+		if name == "" {
+			name = p.Name
+		}
+		out = append(out, render.MapProvider{ID: p.ID, Name: name, Color: c})
+	}
+	return out
+}
+
+// raceSpec is the race of the providers a timeline request selects: a line per provider of its
+// sites in service, in the provider's colour, Alibaba Cloud highlighted.
+func raceSpec(ds *geo.Dataset, r staticRequest) render.RaceSpec {
+	spec := render.RaceSpec{
+		Width: r.width, Height: r.height, Scale: r.scale,
+		Until:       r.sq.at,
+		Title:       r.title,
+		Stamp:       fmt.Sprintf("Regions in service (active or closing) per provider, until %s%s", r.sq.at, filterWords(r.sq.filter)),
+		Sources:     raceSources,
+		Attribution: raceAttribution,
+	}
+	timelines := map[string]geo.Timeline{}
+	for i, tl := range ds.ProviderTimelines(r.sq.filter, r.sq.at) {
+		timelines[ds.Providers[i].ID] = tl
+	}
+	for _, p := range mapProviders(ds, r.sq.filter) {
+		spec.Lines = append(spec.Lines, render.RaceLine{Name: p.Name, Color: p.Color, Highlight: p.ID == highlightProvider,
+			Changes: timelines[p.ID].Changes})
+	}
+	return spec
 }
 
 // staticParamDocs describes the parameters of the static images that the items endpoint does not
@@ -489,7 +557,7 @@ func (s *Server) staticPaths() object {
 		)
 	}
 	return append(paths,
-		member{"/static/timeline.png", operation(staticImage{kindTimeline, render.PNG}, "Chart of the number of sites in each status over time (stacked steps), as PNG")},
+		member{"/static/timeline.png", operation(staticImage{kindTimeline, render.PNG}, "Chart of the number of sites in each status over time (stacked steps), as PNG; with by=provider, the race: a line per provider of its sites in service, in its colour, labelled at its end")},
 		member{"/static/timeline.svg", operation(staticImage{kindTimeline, render.SVG}, "The same chart as SVG")},
 	)
 }

@@ -21,7 +21,7 @@ const basemapCacheControl = "public, max-age=86400"
 // tileParams are the query parameters of site tiles and their TileJSON: the filters of the items
 // endpoint that make sense for a tile.
 func tileParams() []string {
-	return []string{paramAt, paramStatus, paramProvider, paramCountry, paramQ}
+	return []string{paramAt, paramStatus, paramProvider, paramKind, paramCountry, paramQ}
 }
 
 // registerTileRoutes registers the tile and TileJSON endpoints.

@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"net/url"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,7 +16,7 @@ func (s *Server) registerTimelineRoutes() {
 
 // timelineParams are the parameters /timeline accepts.
 func timelineParams() []string {
-	return []string{paramUntil, paramStatus, paramProvider, paramCountry, paramQ, paramBbox, paramDatetime, paramBy, paramF}
+	return []string{paramUntil, paramStatus, paramProvider, paramKind, paramCountry, paramQ, paramBbox, paramDatetime, paramBy, paramF}
 }
 
 // handleTimeline serves GET /timeline: counts per status at every change and per year, for charts.
@@ -23,13 +25,7 @@ func (s *Server) handleTimeline(c echo.Context) error {
 	if q.Has(paramAt) {
 		return badParam(paramAt, "until=YYYY-MM-DD", "the timeline takes until, not at")
 	}
-	if err := checkParams(q, timelineParams()...); err != nil {
-		return err
-	}
-	if q.Has(paramF) && q.Get(paramF) != "json" {
-		return badParam(paramF, "json", "unknown format %q", q.Get(paramF))
-	}
-	sq, err := s.parseSiteQuery(pick(q, filterParams()...), filterParams()...)
+	sq, err := s.parseJSONSiteQuery(q, timelineParams()...)
 	if err != nil {
 		return err
 	}
@@ -41,10 +37,9 @@ func (s *Server) handleTimeline(c echo.Context) error {
 	}
 	byProvider := false
 	if q.Has(paramBy) {
-		if q.Get(paramBy) != "provider" {
-			return badParam(paramBy, "provider", "cannot break the timeline down by %q", q.Get(paramBy))
+		if byProvider, err = parseBy(q.Get(paramBy)); err != nil {
+			return err
 		}
-		byProvider = true
 	}
 	key := keyOf(c.Path()).withQuery(sq).with("until", until).with("by", q.Get(paramBy))
 	return s.sendWork(c, key, jsonWorkBytes, func(ctx context.Context) (*response, error) {
@@ -54,12 +49,28 @@ func (s *Server) handleTimeline(c echo.Context) error {
 			var per []object
 			for i, ptl := range s.ds.ProviderTimelines(sq.filter, until) {
 				p := s.ds.Providers[i]
-				per = append(per, object{{"provider", p.ID}, {"name", p.Name}, {"changes", ptl.Changes}, {"years", ptl.Years}})
+				if len(sq.filter.Providers) > 0 && !slices.Contains(sq.filter.Providers, p.ID) {
+					continue
+				}
+				per = append(per, object{{"provider", p.ID}, {"name", p.Name}, {"short_name", p.ShortName}, {"colour", p.Colour},
+					{"changes", ptl.Changes}, {"years", ptl.Years}})
 			}
 			doc = append(doc, member{"providers", per})
 		}
 		return jsonResponse(mediaJSON, doc)
 	})
+}
+
+// parseJSONSiteQuery checks that q holds only the allowed parameters, and f=json if any format,
+// and parses its site filters: the query of an answer that is JSON only.
+func (s *Server) parseJSONSiteQuery(q url.Values, allowed ...string) (siteQuery, error) {
+	if err := checkParams(q, allowed...); err != nil {
+		return siteQuery{}, err
+	}
+	if q.Has(paramF) && q.Get(paramF) != "json" {
+		return siteQuery{}, badParam(paramF, "json", "unknown format %q", q.Get(paramF))
+	}
+	return s.parseSiteQuery(pick(q, filterParams()...), filterParams()...)
 }
 
 // lastUntil is the latest day a timeline may run to: the yearly counts grow with it.

@@ -52,6 +52,7 @@ const (
 	paramAt           = "at"
 	paramStatus       = "status"
 	paramProvider     = "provider"
+	paramKind         = "kind"
 	paramCountry      = "country"
 	paramQ            = "q"
 	paramSortby       = "sortby"

@@ -53,8 +53,9 @@ type viewerPage struct {
 	TileAttribution    string // plain text
 	TileAttributionURL string
 	TileMaxZoom        int
-	Static             bool   // the page is a static file (see StaticSite)
-	ServerURL          string // a live server for what static files cannot answer; empty for none
+	Static             bool     // the page is a static file (see StaticSite)
+	ServerURL          string   // a live server for what static files cannot answer; empty for none
+	Modules            []string // the viewer's ES modules, to preload
 }
 
 // StaticSite describes the atlas exported as static files, for the viewer's page: it lives at the
@@ -151,6 +152,7 @@ func (s *Server) viewerPage(embed bool) viewerPage {
 		TileAttribution:    builtinBasemapAttribution,
 		TileAttributionURL: builtinBasemapAttributionURL,
 		TileMaxZoom:        tileset.BasemapMaxZoom,
+		Modules:            web.Modules(),
 	}
 	if st := s.opts.Static; st != nil {
 		p.Root, p.Assets, p.Static, p.ServerURL = ".", StaticAssetDir, true, st.ServerURL

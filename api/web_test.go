@@ -233,7 +233,7 @@ func TestAssetCaching(t *testing.T) {
 		{"/web/favicon.svg", "image/svg+xml", assetCacheControl},
 		{"/web/vendor/leaflet/dist/leaflet.js", "text/javascript; charset=utf-8", assetCacheControl},
 		{"/web/vendor/leaflet/dist/images/layers.png", "image/png", assetCacheControl},
-		{"/web/vendor/leaflet.markercluster/dist/leaflet.markercluster.js", "text/javascript; charset=utf-8", assetCacheControl},
+		{"/web/status.js", "text/javascript; charset=utf-8", assetCacheControl},
 		{"/web/vendor/leaflet/LICENSE", "text/plain; charset=utf-8", assetCacheControl},
 		{"/map", mediaHTML, pageCacheControl},
 	}

@@ -3,6 +3,7 @@ package data
 import (
 	"io/fs"
 	"os"
+	"slices"
 
 	"dcatlas/geo"
 )
@@ -21,4 +22,32 @@ func Dir(dir string) (fs.FS, string) {
 func LoadDir(dir string, loc Locator) (*geo.Dataset, error) {
 	fsys, _ := Dir(dir)
 	return Load(fsys, Options{Locator: loc})
+}
+
+// Subset returns the files of fsys with only the named data files (such as "alibaba-cloud.yaml")
+// at its root: the dataset of some providers, for fixtures and for one provider's commands.
+func Subset(fsys fs.FS, names ...string) fs.FS { return subset{fsys, names} }
+
+type subset struct {
+	fs.FS
+	names []string
+}
+
+func (s subset) keeps(name string) bool { return name == "." || slices.Contains(s.names, name) }
+
+// Open opens a kept file, or the root.
+func (s subset) Open(name string) (fs.File, error) {
+	if !s.keeps(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return s.FS.Open(name)
+}
+
+// ReadDir lists the kept files of the root.
+func (s subset) ReadDir(name string) ([]fs.DirEntry, error) {
+	if name != "." {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+	}
+	es, err := fs.ReadDir(s.FS, name)
+	return slices.DeleteFunc(es, func(e fs.DirEntry) bool { return !s.keeps(e.Name()) }), err
 }

@@ -18,8 +18,19 @@ func TestEmbeddedData(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the built-in data is invalid:\n%v", err)
 	}
-	if got, want := len(ds.Sites), 37; got != want {
-		t.Errorf("got %d sites, want %d (15 mainland China + 22 Hong Kong and international)", got, want)
+	perProvider := map[string]int{}
+	for _, s := range ds.Sites {
+		perProvider[s.Provider]++
+	}
+	for provider, want := range map[string]int{
+		"alibaba-cloud": 37, // 15 mainland China + 22 Hong Kong and international
+		"aws":           41, // 36 public (2 announced), 2 GovCloud, 2 China (partners), 1 European Sovereign Cloud
+		"azure":         80, // public, Government, China (21Vianet), Cloud Deutschland, announced
+		"gcp":           52, // 43 public regions, 2 sovereign offerings, 7 announced countries
+	} {
+		if got := perProvider[provider]; got != want {
+			t.Errorf("%s: got %d sites, want %d", provider, got, want)
+		}
 	}
 	for _, s := range ds.Sites {
 		for _, e := range s.Events {
@@ -131,4 +142,25 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSubset loads one provider's file out of the built-in ones.
+func TestSubset(t *testing.T) {
+	ds, err := Load(Subset(Embedded(), "alibaba-cloud.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds.Providers) != 1 || ds.Providers[0].ID != "alibaba-cloud" || len(ds.Sites) != 37 {
+		t.Errorf("got %d providers (%v), %d sites; want alibaba-cloud alone with 37", len(ds.Providers), ds.Providers, len(ds.Sites))
+	}
+	two, err := Load(Subset(Embedded(), "aws.yaml", "gcp.yaml"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(two.Providers) != 2 || len(two.Sites) != 41+52 {
+		t.Errorf("aws and gcp: %d providers, %d sites", len(two.Providers), len(two.Sites))
+	}
+	if _, err := Load(Subset(Embedded(), "oracle.yaml"), Options{}); !errors.Is(err, ErrNoData) {
+		t.Errorf("a subset of no file: %v, want ErrNoData", err)
+	}
 }

@@ -43,8 +43,10 @@ var renderFlags = []struct{ name, help string }{
 	{"scale", "PNG only: device pixels per CSS pixel, 1 or 2"},
 	{"status", "only sites in these statuses at the date, comma-separated: announced, active, closing, closed"},
 	{"provider", "only sites of these provider ids, comma-separated"},
+	{"kind", "only sites of these kinds, comma-separated: public, government, sovereign, partner"},
 	{"country", "only sites in these ISO 3166-1 alpha-2 countries, comma-separated"},
 	{"q", "only sites whose name, city, region code or id holds this text"},
+	{"by", "timeline: provider, to draw the race (a line per provider of its sites in service)"},
 	{"title", "a title, at most 120 characters"},
 }
 

@@ -46,7 +46,7 @@ func Tiles(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func parseExportFlags(args []string, stderr io.Writer) (exportConfig, error) {
 	var cfg exportConfig
-	var at, statuses, providers, countries, query string
+	var at, statuses, providers, kinds, countries, query string
 	fl := flag.NewFlagSet("tiles export", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
@@ -72,6 +72,7 @@ pmtiles package). Vector tiles are stored gzipped; identical tiles are stored on
 	fl.StringVar(&at, "at", "", "sites: the date whose status the tiles show, YYYY-MM-DD (default today)")
 	fl.StringVar(&statuses, "status", "", "sites: only these statuses, comma-separated")
 	fl.StringVar(&providers, "provider", "", "sites: only these provider ids, comma-separated")
+	fl.StringVar(&kinds, "kind", "", "sites: only these kinds, comma-separated: public, government, sovereign, partner")
 	fl.StringVar(&countries, "country", "", "sites: only these ISO 3166-1 alpha-2 countries, comma-separated")
 	fl.StringVar(&query, "q", "", "sites: only sites whose name, city, region code or id holds this text")
 	fl.StringVar(&cfg.dataDir, "data", os.Getenv("DCATLAS_DATA"), "sites: directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
@@ -117,7 +118,7 @@ pmtiles package). Vector tiles are stored gzipped; identical tiles are stored on
 	var filterErr error
 	fl.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "at", "status", "provider", "country", "q", "data":
+		case "at", "status", "provider", "kind", "country", "q", "data":
 			if cfg.layer != tileset.SitesName {
 				filterErr = fmt.Errorf("tiles export: --%s applies to the sites layer only", f.Name)
 			}
@@ -127,7 +128,7 @@ pmtiles package). Vector tiles are stored gzipped; identical tiles are stored on
 		return cfg, filterErr
 	}
 	cfg.sites = url.Values{}
-	for name, v := range map[string]string{"at": at, "status": statuses, "provider": providers, "country": countries, "q": query} {
+	for name, v := range map[string]string{"at": at, "status": statuses, "provider": providers, "kind": kinds, "country": countries, "q": query} {
 		if v != "" {
 			cfg.sites.Set(name, v)
 		}

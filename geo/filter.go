@@ -27,6 +27,7 @@ func (iv Interval) Overlaps(from, until Day, untilOpen bool) bool {
 // Filter selects sites. Empty fields select everything; set fields must all match.
 type Filter struct {
 	Providers []string // provider ids
+	Kinds     []Kind   // who the site serves and who runs it
 	Statuses  []Status // status at the chosen day
 	Countries []string // ISO 3166-1 alpha-2 codes
 	Bound     *orb.Bound
@@ -40,6 +41,9 @@ func (f *Filter) Match(s *Site, st State) bool {
 		return false
 	}
 	if len(f.Providers) > 0 && !slices.Contains(f.Providers, s.Provider) {
+		return false
+	}
+	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, s.Kind) {
 		return false
 	}
 	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, st.Status) {

@@ -16,12 +16,14 @@ func testDataset(t testing.TB) *Dataset {
 	}
 	hk := mk("hk", "a", "HK", 114.17, 22.32, "2014-05", "active")
 	hk.City, hk.Region = "Hong Kong", "cn-hongkong"
+	paris := mk("paris", "b", "FR", 2.35, 48.86, "2025-09-24", "announced", "2026-06-17", "active")
+	paris.Kind = KindSovereign
 	return &Dataset{Version: "test", Sites: []Site{
 		mk("hangzhou", "a", "CN", 120.16, 30.27, "2011", "active"),
 		hk,
 		mk("frankfurt", "a", "DE", 8.68, 50.11, "2016-11-21", "announced", "2016-11", "active"),
 		mk("sydney", "a", "AU", 151.21, -33.87, "2016-11-21", "announced", "2016-12~", "active", "2024-06-27", "closing", "2024-09-30", "closed"),
-		mk("paris", "b", "FR", 2.35, 48.86, "2025-09-24", "announced", "2026-06-17", "active"),
+		paris,
 	}}
 }
 
@@ -48,6 +50,9 @@ func TestSelect(t *testing.T) {
 		{"status", "2016-12-15", Filter{Statuses: []Status{StatusActive}}, []string{"hangzhou", "hk", "frankfurt"}},
 		{"closed stays", "2025-01-01", Filter{Statuses: []Status{StatusClosed}}, []string{"sydney"}},
 		{"provider", "2026-11-01", Filter{Providers: []string{"b"}}, []string{"paris"}},
+		{"kind", "2026-11-01", Filter{Kinds: []Kind{KindSovereign}}, []string{"paris"}},
+		{"kinds", "2026-11-01", Filter{Kinds: []Kind{KindPublic, KindGovernment}}, []string{"hangzhou", "hk", "frankfurt", "sydney"}},
+		{"kind before the site exists", "2025-01-01", Filter{Kinds: []Kind{KindSovereign}}, nil},
 		{"country", "2026-11-01", Filter{Countries: []string{"HK", "AU"}}, []string{"hk", "sydney"}},
 		{"bbox", "2026-11-01", Filter{Bound: &europe}, []string{"frankfurt", "paris"}},
 		{"query on city, any case", "2026-11-01", Filter{Query: "hong KONG"}, []string{"hk"}},

@@ -31,12 +31,20 @@ var ErrInvalidStatus = errors.New("geo: invalid status")
 
 // ParseStatus returns the status named s.
 func ParseStatus(s string) (Status, error) {
-	for _, st := range Statuses() {
-		if string(st) == s {
-			return st, nil
+	all := Statuses()
+	return parseName(s, all[:], ErrInvalidStatus)
+}
+
+// parseName returns the member of all named s, or err naming what is accepted.
+func parseName[T ~string](s string, all []T, err error) (T, error) {
+	names := make([]string, len(all))
+	for i, v := range all {
+		if string(v) == s {
+			return v, nil
 		}
+		names[i] = string(v)
 	}
-	return "", fmt.Errorf("%w: %q (accepted: announced, active, closing, closed)", ErrInvalidStatus, s)
+	return "", fmt.Errorf("%w: %q (accepted: %s)", err, s, strings.Join(names, ", "))
 }
 
 // InService reports whether a site in this status serves customers: active or closing.
@@ -164,12 +172,8 @@ var ErrInvalidKind = errors.New("geo: invalid kind")
 
 // ParseKind returns the kind named s.
 func ParseKind(s string) (Kind, error) {
-	for _, k := range Kinds() {
-		if string(k) == s {
-			return k, nil
-		}
-	}
-	return "", fmt.Errorf("%w: %q (accepted: public, government, sovereign, partner)", ErrInvalidKind, s)
+	all := Kinds()
+	return parseName(s, all[:], ErrInvalidKind)
 }
 
 // Provider is a cloud provider whose sites a dataset holds.

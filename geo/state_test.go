@@ -1,11 +1,14 @@
 package geo
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // site builds a site from (date, status) pairs.
 func site(t testing.TB, id string, events ...string) Site {
 	t.Helper()
-	s := Site{ID: id, Provider: "test", Name: id, City: id, Country: "CN"}
+	s := Site{ID: id, Provider: "test", Name: id, City: id, Country: "CN", Kind: KindPublic}
 	for i := 0; i+1 < len(events); i += 2 {
 		st, err := ParseStatus(events[i+1])
 		if err != nil {
@@ -17,53 +20,15 @@ func site(t testing.TB, id string, events ...string) Site {
 }
 
 func TestSiteAt(t *testing.T) {
-	tokyo := site(t, "tokyo", "2016-11-21", "announced", "2016-11-21/2017-02-13", "active")
-	sydney := site(t, "sydney", "2016-11-21", "announced", "2016-12~", "active", "2024-06-27", "closing", "2024-09-30", "closed")
-	kl := site(t, "kl", "2017-05-12", "announced", "2017", "active")
-	hangzhou := site(t, "hangzhou", "2009-09/2011", "active")
-	dubai := site(t, "dubai", "2016-11-21", "active", "2025-10-14", "active")
-	nanjing := site(t, "nanjing", "2022-06-02", "active", "2022-06-02/2026", "closing")
-
-	seoul := site(t, "seoul", "2022-03", "active", "2025-06", "active")
-	tests := []struct {
-		name        string
-		site        Site
-		at          string
-		status      Status
-		pending     Status
-		pendingDate string
-		since       string // the date of the event that began the status; empty: not checked
-	}{
-		{"before the first event", tokyo, "2016-11-20", "", "", "", ""},
-		{"on the announcement day", tokyo, "2016-11-21", StatusAnnounced, StatusActive, "2016-11-21/2017-02-13", ""},
-		{"inside the opening window", tokyo, "2017-01-15", StatusAnnounced, StatusActive, "2016-11-21/2017-02-13", ""},
-		{"on the opening window's last day", tokyo, "2017-02-13", StatusActive, "", "", ""},
-		{"approximate month, early", sydney, "2016-12-01", StatusAnnounced, StatusActive, "2016-12~", ""},
-		{"approximate month, after", sydney, "2017-01-01", StatusActive, "", "", ""},
-		{"closing", sydney, "2024-07-01", StatusClosing, "", "", ""},
-		{"closed on the day", sydney, "2024-09-30", StatusClosed, "", "", ""},
-		{"closed long after", sydney, "2026-01-01", StatusClosed, "", "", ""},
-		{"before the announcement", kl, "2017-05-11", "", "", "", ""},
-		{"announced inside the opening year", kl, "2017-05-12", StatusAnnounced, StatusActive, "2017", ""},
-		{"year precision, inside the year", kl, "2017-06-01", StatusAnnounced, StatusActive, "2017", ""},
-		{"year precision, last day", kl, "2017-12-31", StatusActive, "", "", ""},
-		{"first event not yet certain", hangzhou, "2010-06-01", "", "", "", ""},
-		{"first event certain", hangzhou, "2011-12-31", StatusActive, "", "", ""},
-		{"same status twice is not pending", dubai, "2025-10-14", StatusActive, "", "", ""},
-		{"closing window open", nanjing, "2025-01-01", StatusActive, StatusClosing, "2022-06-02/2026", ""},
-		{"closing window over", nanjing, "2027-01-01", StatusClosing, "", "", ""},
-		{"since: the status began with the first event", seoul, "2025-07-01", StatusActive, "", "", "2022-03"},
-		{"since: before the confirming event", seoul, "2024-01-01", StatusActive, "", "", "2022-03"},
-		{"since: a new status starts a new run", sydney, "2025-01-01", StatusClosed, "", "", "2024-09-30"},
-		{"since: announced then active", tokyo, "2018-01-01", StatusActive, "", "", "2016-11-21/2017-02-13"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			st := tt.site.At(mustDay(t, tt.at))
-			if got, want := st.Status, tt.status; got != want {
+	v := readVectors(t)
+	for _, tt := range v.At {
+		t.Run(tt.Name, func(t *testing.T) {
+			s := v.site(t, tt.Site)
+			st := s.At(mustDay(t, tt.At))
+			if got, want := st.Status, Status(tt.Status); got != want {
 				t.Errorf("Status = %q, want %q", got, want)
 			}
-			if got, want := st.Exists(), tt.status != ""; got != want {
+			if got, want := st.Exists(), tt.Status != ""; got != want {
 				t.Errorf("Exists = %v, want %v", got, want)
 			}
 			var gotPending Status
@@ -71,14 +36,59 @@ func TestSiteAt(t *testing.T) {
 			if st.Pending != nil {
 				gotPending, gotDate = st.Pending.Status, st.Pending.Date.String()
 			}
-			if gotPending != tt.pending || gotDate != tt.pendingDate {
-				t.Errorf("Pending = %q %q, want %q %q", gotPending, gotDate, tt.pending, tt.pendingDate)
+			if gotPending != Status(tt.Pending) || gotDate != tt.PendingDate {
+				t.Errorf("Pending = %q %q, want %q %q", gotPending, gotDate, tt.Pending, tt.PendingDate)
 			}
 			if st.Exists() && st.Since.Status != st.Status {
 				t.Errorf("Since.Status = %q, want %q", st.Since.Status, st.Status)
 			}
-			if tt.since != "" && st.Since.Date.String() != tt.since {
-				t.Errorf("Since.Date = %s, want %s (when the status began)", st.Since.Date, tt.since)
+			if tt.Since != "" && st.Since.Date.String() != tt.Since {
+				t.Errorf("Since.Date = %s, want %s (when the status began)", st.Since.Date, tt.Since)
+			}
+		})
+	}
+}
+
+func TestVectorWindows(t *testing.T) {
+	v := readVectors(t)
+	for _, w := range v.Windows {
+		d := mustDate(t, w.Date)
+		if d.Earliest().String() != w.Earliest || d.Latest().String() != w.Latest {
+			t.Errorf("%s: window %s..%s, want %s..%s", w.Date, d.Earliest(), d.Latest(), w.Earliest, w.Latest)
+		}
+		if d.String() != w.Date {
+			t.Errorf("%s: written back as %s", w.Date, d)
+		}
+	}
+	for _, s := range v.InvalidDates {
+		if _, err := ParseDate(s); err == nil {
+			t.Errorf("ParseDate(%q) accepted an invalid date", s)
+		}
+	}
+}
+
+func TestVectorCounts(t *testing.T) {
+	v := readVectors(t)
+	ds := Dataset{}
+	for _, s := range v.Sites {
+		ds.Sites = append(ds.Sites, v.site(t, s.ID))
+	}
+	for _, tt := range v.Counts {
+		t.Run(tt.Name, func(t *testing.T) {
+			f := Filter{Providers: tt.Filter.Providers, Countries: tt.Filter.Countries, Query: tt.Filter.Query}
+			for _, s := range tt.Filter.Statuses {
+				f.Statuses = append(f.Statuses, Status(s))
+			}
+			at := mustDay(t, tt.At)
+			ids := []string{}
+			for _, m := range ds.Select(at, f) {
+				ids = append(ids, m.Site.ID)
+			}
+			if !slices.Equal(ids, tt.IDs) {
+				t.Errorf("ids = %v, want %v", ids, tt.IDs)
+			}
+			if got := ds.CountsAt(at, f); got != tt.Counts {
+				t.Errorf("counts = %+v, want %+v", got, tt.Counts)
 			}
 		})
 	}
@@ -129,14 +139,18 @@ func TestLifetime(t *testing.T) {
 }
 
 func TestValidID(t *testing.T) {
-	for id, want := range map[string]bool{
-		"alibaba-cn-hangzhou": true, "a": true, "a1-b2": true, "x": true,
-		"": false, "-a": false, "a-": false, "a--b": false, "A": false, "a b": false, "a_b": false, "é": false,
-		"a1234567890123456789012345678901234567890123456789012345678901234": false, // 65 characters
-		"a123456789012345678901234567890123456789012345678901234567890123":  true,  // 64
-	} {
-		if got := ValidID(id); got != want {
-			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
+	v := readVectors(t)
+	for _, id := range v.IDs.Valid {
+		if !ValidID(id) {
+			t.Errorf("ValidID(%q) = false", id)
 		}
+	}
+	for _, id := range v.IDs.Invalid {
+		if ValidID(id) {
+			t.Errorf("ValidID(%q) = true", id)
+		}
+	}
+	if len(v.IDs.Valid[len(v.IDs.Valid)-1]) != MaxIDLength || len(v.IDs.Invalid[len(v.IDs.Invalid)-1]) != MaxIDLength+1 {
+		t.Error("the vectors' longest ids are not at the limit")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -33,15 +34,21 @@ type TileField struct {
 // SiteFields returns the properties a site feature of SiteLayer may carry, in order. Properties
 // without a value (no region code yet, nothing pending, no such event) are left out of the feature.
 //
-// Dates come twice: as EDTF strings, as the sources give them, and as the earliest and latest day
-// each can mean, written as integers YYYYMMDD (20161121) so that a client can filter by time with
-// plain number comparisons: a site is announced at day D when announced_to ≤ D, opened when
-// opened_to ≤ D, and so on (a status is certain from its event's latest day).
+// Dates come as EDTF strings, as the sources give them, and as the earliest and latest day each can
+// mean, written as integers YYYYMMDD (20161121). The property events lists every event of the site
+// as "from-to status", comma-separated and in order (20161121-20161121 announced,20161121-20170213
+// active), so that a client can tell the status at any day D without the server, by the rule of
+// Site.At: walk the events in order while to ≤ D; the status is the last one walked (none: the site
+// does not exist yet). Walk on while from ≤ D: the last of those whose status differs is pending.
+// The first
+// event of each status (announced_from, opened_to, …) is there for filtering by when a site was
+// first announced or opened; a reopened site has more than one, so they do not give its status.
 func SiteFields() []TileField {
 	fields := []TileField{
 		{"id", "String", "Site id, e.g. alibaba-cn-hangzhou"},
 		{"name", "String", "Name"},
 		{"provider", "String", "Provider id"},
+		{"kind", "String", "Kind: public, government, sovereign or partner"},
 		{"region", "String", "Provider's region code, when known"},
 		{"city", "String", "City"},
 		{"country", "String", "Country, ISO 3166-1 alpha-2"},
@@ -49,6 +56,7 @@ func SiteFields() []TileField {
 		{"status_date", "String", "EDTF date of the event that set the status"},
 		{"pending_status", "String", "Status a later event whose window holds the date would set (e.g. opening sometime this year); absent when none"},
 		{"pending_date", "String", "EDTF date of the pending event; absent when none"},
+		{"events", "String", "Every event as YYYYMMDD-YYYYMMDD status (earliest and latest day), comma-separated, in order: the status at day D is that of the last event of the leading run whose latest day ≤ D"},
 	}
 	for _, e := range siteEvents() {
 		fields = append(fields,
@@ -173,6 +181,7 @@ func siteProperties(m Match) geojson.Properties {
 		"id":          s.ID,
 		"name":        s.Name,
 		"provider":    s.Provider,
+		"kind":        string(s.Kind),
 		"city":        s.City,
 		"country":     s.Country,
 		"status":      string(st.Status),
@@ -185,6 +194,7 @@ func siteProperties(m Match) geojson.Properties {
 		p["pending_status"] = string(st.Pending.Status)
 		p["pending_date"] = st.Pending.Date.String()
 	}
+	p["events"] = EventWindows(s.Events)
 	for _, e := range siteEvents() {
 		if ev := s.First(e.status); ev != nil {
 			p[e.name] = ev.Date.String()
@@ -193,4 +203,21 @@ func siteProperties(m Match) geojson.Properties {
 		}
 	}
 	return p
+}
+
+// EventWindows writes events as the events property of SiteFields: "from-to status" for each, with
+// from and to the event's earliest and latest day as YYYYMMDD, comma-separated, in order.
+func EventWindows(events []Event) string {
+	var b []byte
+	for i, e := range events {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, ymd(e.Date.Earliest()), 10)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, ymd(e.Date.Latest()), 10)
+		b = append(b, ' ')
+		b = append(b, e.Status...)
+	}
+	return string(b)
 }

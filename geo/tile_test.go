@@ -92,9 +92,9 @@ func TestSiteLayerProperties(t *testing.T) {
 		want string
 	}{
 		{"announced with opening pending", "2016-12-01",
-			"map[announced:2016-11-21 announced_from:20161121 announced_to:20161121 city:sydney closed:2024-09-30 closed_from:20240930 closed_to:20240930 closing:2024-06-27 closing_from:20240627 closing_to:20240627 country:AU id:sydney name:Region sydney opened:2016-12~ opened_from:20161201 opened_to:20161231 pending_date:2016-12~ pending_status:active provider:a status:announced status_date:2016-11-21]"},
+			"map[announced:2016-11-21 announced_from:20161121 announced_to:20161121 city:sydney closed:2024-09-30 closed_from:20240930 closed_to:20240930 closing:2024-06-27 closing_from:20240627 closing_to:20240627 country:AU events:20161121-20161121 announced,20161201-20161231 active,20240627-20240627 closing,20240930-20240930 closed id:sydney kind:public name:Region sydney opened:2016-12~ opened_from:20161201 opened_to:20161231 pending_date:2016-12~ pending_status:active provider:a status:announced status_date:2016-11-21]"},
 		{"closed", "2025-01-01",
-			"map[announced:2016-11-21 announced_from:20161121 announced_to:20161121 city:sydney closed:2024-09-30 closed_from:20240930 closed_to:20240930 closing:2024-06-27 closing_from:20240627 closing_to:20240627 country:AU id:sydney name:Region sydney opened:2016-12~ opened_from:20161201 opened_to:20161231 provider:a status:closed status_date:2024-09-30]"},
+			"map[announced:2016-11-21 announced_from:20161121 announced_to:20161121 city:sydney closed:2024-09-30 closed_from:20240930 closed_to:20240930 closing:2024-06-27 closing_from:20240627 closing_to:20240627 country:AU events:20161121-20161121 announced,20161201-20161231 active,20240627-20240627 closing,20240930-20240930 closed id:sydney kind:public name:Region sydney opened:2016-12~ opened_from:20161201 opened_to:20161231 provider:a status:closed status_date:2024-09-30]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,14 +1,11 @@
-// The timeline chart: sites per status over time as stacked steps, drawn as SVG from /timeline,
-// with a cursor at the chosen date. Its horizontal scale matches the slider below it, and a click
-// picks the date under the pointer.
+// The timeline chart: sites per status over time as stacked steps, with counts on its axis, the
+// current date marked, and the events (announced, opened, closed) as marks to hover and click. Its
+// horizontal scale matches the slider below it; a click elsewhere picks the date under the pointer.
+// It draws what it is given (derive.series) and keeps no state of the viewer.
 
-import { COLORS } from './symbols.js';
-import { STATUS_WORDS, toDate, fromDate, formatDayShort } from './dates.js';
+import { toDate, fromDate, formatDayShort, formatDay, CHANGED_WORDS } from './dates.js';
 
 const SVGNS = 'http://www.w3.org/2000/svg';
-// Bottom to top: what is in service first.
-const STACK = ['active', 'closing', 'announced', 'closed'];
-const OPACITY = { active: 0.9, closing: 0.9, announced: 0.75, closed: 0.4 };
 
 function svg(tag, attrs = {}) {
   const e = document.createElementNS(SVGNS, tag);
@@ -16,16 +13,21 @@ function svg(tag, attrs = {}) {
   return e;
 }
 
+const AXIS_W = 30; // room for the counts on the left
+
 export class TimelineChart {
   /**
    * @param {HTMLElement} container
-   * @param {object} opts pad: pixels left and right (half the slider's thumb), onPick(day)
+   * @param {object} opts pad: pixels left and right of the slider's track (half its thumb), vocab,
+   *   onPick(day)
    */
-  constructor(container, { pad = 9, onPick }) {
+  constructor(container, { pad = 9, vocab, onPick }) {
     this.el = container;
     this.pad = pad;
+    this.vocab = vocab;
     this.onPick = onPick;
-    this.changes = [];
+    this.series = [];
+    this.marks = [];
     this.start = null;
     this.end = null;
     this.day = null;
@@ -34,10 +36,11 @@ export class TimelineChart {
     this.tip.hidden = true;
     this.el.append(this.tip);
     this.el.addEventListener('click', (e) => {
-      const day = this.dayAt(e.clientX);
+      const mark = e.target.closest?.('.chart-mark');
+      const day = mark ? mark.dataset.day : this.dayAt(e.clientX);
       if (day) this.onPick(day);
     });
-    this.el.addEventListener('pointermove', (e) => this.hover(e.clientX));
+    this.el.addEventListener('pointermove', (e) => this.hover(e));
     this.el.addEventListener('pointerleave', () => { this.tip.hidden = true; });
     if (typeof ResizeObserver === 'function') {
       let last = 0;
@@ -50,9 +53,14 @@ export class TimelineChart {
     }
   }
 
-  /** Sets the counts at each change (from /timeline) and the span shown, from start to end (days). */
-  setData(changes, start, end) {
-    this.changes = changes;
+  /**
+   * Sets the counts at each change, the events to mark ([{ day, status, site }]) and the span
+   * shown, from start to end (days). Unchanged data is not drawn again.
+   */
+  setData(series, marks, start, end) {
+    if (series === this.series && marks === this.marks && start === this.start && end === this.end) return;
+    this.series = series;
+    this.marks = marks;
     this.start = start;
     this.end = end;
     this.render();
@@ -60,23 +68,29 @@ export class TimelineChart {
 
   /** Moves the cursor to a day. */
   setDate(day) {
+    if (day === this.day) return;
     this.day = day;
     this.placeCursor();
+  }
+
+  /** The left and right ends of the plot: the slider's track, less the axis. */
+  span() {
+    return [this.pad + AXIS_W, this.el.clientWidth - this.pad];
   }
 
   x(day) {
     const t0 = toDate(this.start).getTime();
     const t1 = toDate(this.end).getTime();
-    const w = this.el.clientWidth - 2 * this.pad;
-    return this.pad + (t1 > t0 ? ((toDate(day).getTime() - t0) / (t1 - t0)) * w : 0);
+    const [l, r] = this.span();
+    return l + (t1 > t0 ? ((toDate(day).getTime() - t0) / (t1 - t0)) * (r - l) : 0);
   }
 
   /** Returns the day at a viewport x coordinate, within the span. */
   dayAt(clientX) {
     if (!this.start) return null;
-    const r = this.el.getBoundingClientRect();
-    const w = r.width - 2 * this.pad;
-    const f = Math.min(1, Math.max(0, (clientX - r.left - this.pad) / w));
+    const rect = this.el.getBoundingClientRect();
+    const [l, r] = this.span();
+    const f = Math.min(1, Math.max(0, (clientX - rect.left - l) / (r - l)));
     const t0 = toDate(this.start).getTime();
     const t1 = toDate(this.end).getTime();
     return fromDate(new Date(t0 + f * (t1 - t0)));
@@ -85,22 +99,29 @@ export class TimelineChart {
   /** Returns the counts in force on a day. */
   countsAt(day) {
     let c = null;
-    for (const ch of this.changes) {
+    for (const ch of this.series) {
       if (ch.date > day) break;
       c = ch;
     }
     return c ?? { announced: 0, active: 0, closing: 0, closed: 0 };
   }
 
-  hover(clientX) {
-    const day = this.dayAt(clientX);
-    if (!day) return;
-    const c = this.countsAt(day);
-    const parts = STACK.filter((s) => c[s]).map((s) => `${c[s]} ${STATUS_WORDS[s].label.toLowerCase()}`);
-    this.tip.textContent = `${formatDayShort(day)}: ${parts.length ? parts.join(', ') : 'no sites yet'}`;
+  hover(e) {
+    const mark = e.target.closest?.('.chart-mark');
+    let text;
+    if (mark) {
+      text = mark.dataset.tip;
+    } else {
+      const day = this.dayAt(e.clientX);
+      if (!day) return;
+      const c = this.countsAt(day);
+      const parts = this.vocab.stack.filter((s) => c[s]).map((s) => `${c[s]} ${this.vocab.label(s).toLowerCase()}`);
+      text = `${formatDayShort(day)}: ${parts.length ? parts.join(', ') : 'no sites yet'}`;
+    }
+    this.tip.textContent = text;
     this.tip.hidden = false;
     const r = this.el.getBoundingClientRect();
-    const x = clientX - r.left;
+    const x = e.clientX - r.left;
     const tw = this.tip.offsetWidth;
     this.tip.style.left = `${Math.max(0, Math.min(r.width - tw, x - tw / 2))}px`;
   }
@@ -109,44 +130,72 @@ export class TimelineChart {
     for (const n of [...this.el.querySelectorAll('svg')]) n.remove();
     if (!this.start) return;
     const width = this.el.clientWidth;
-    const height = this.el.clientHeight || 56;
+    const height = this.el.clientHeight || 96;
     const axis = 14;
-    const plotH = height - axis - 2;
+    const markH = 10;
+    const top = 4;
+    const plotH = height - axis - markH - top - 2;
+    const stack = this.vocab.stack;
     const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart-svg' });
-    const maxTotal = Math.max(1, ...this.changes.map((c) => STACK.reduce((n, s) => n + c[s], 0)));
-    const y = (v) => 2 + plotH - (v / maxTotal) * plotH;
+    const maxTotal = Math.max(1, ...this.series.map((c) => stack.reduce((n, s) => n + c[s], 0)));
+    const y = (v) => top + plotH - (v / maxTotal) * plotH;
+    const [left] = this.span();
     const endX = this.x(this.end);
 
-    // Gridlines at round numbers.
-    const step = maxTotal > 40 ? 20 : maxTotal > 20 ? 10 : 5;
-    for (let v = step; v < maxTotal; v += step) {
-      root.append(svg('line', { x1: this.pad, x2: endX, y1: y(v), y2: y(v), class: 'chart-grid' }));
+    // Counts on the axis and gridlines at round numbers.
+    const step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500].find((s) => maxTotal / s <= 3) ?? 1000;
+    for (let v = 0; v <= maxTotal; v += step) {
+      if (v) root.append(svg('line', { x1: left, x2: endX, y1: y(v), y2: y(v), class: 'chart-grid' }));
+      const t = svg('text', { x: left - 4, y: y(v) + 3.5, 'text-anchor': 'end', class: 'chart-count' });
+      t.textContent = String(v);
+      root.append(t);
+    }
+    const top1 = svg('text', { x: left - 4, y: y(maxTotal) + 3.5, 'text-anchor': 'end', class: 'chart-count chart-max' });
+    if (maxTotal % step) {
+      top1.textContent = String(maxTotal);
+      root.append(top1);
     }
 
     // One step area per status, stacked.
-    const segs = this.changes.map((c, i) => ({
+    const segs = this.series.map((c, i) => ({
       x0: this.x(c.date),
-      x1: i + 1 < this.changes.length ? this.x(this.changes[i + 1].date) : endX,
+      x1: i + 1 < this.series.length ? this.x(this.series[i + 1].date) : endX,
       c,
     }));
     let below = segs.map(() => 0);
-    for (const s of STACK) {
+    for (const s of stack) {
       const above = segs.map((g, i) => below[i] + g.c[s]);
       if (above.some((v, i) => v !== below[i])) {
         let d = '';
         segs.forEach((g, i) => { d += `${i ? 'L' : 'M'}${g.x0.toFixed(1)},${y(above[i]).toFixed(1)}L${g.x1.toFixed(1)},${y(above[i]).toFixed(1)}`; });
         for (let i = segs.length - 1; i >= 0; i--) d += `L${segs[i].x1.toFixed(1)},${y(below[i]).toFixed(1)}L${segs[i].x0.toFixed(1)},${y(below[i]).toFixed(1)}`;
-        root.append(svg('path', { d: `${d}Z`, fill: COLORS[s], 'fill-opacity': OPACITY[s], class: `chart-area chart-${s}` }));
+        root.append(svg('path', { d: `${d}Z`, class: `chart-area st-${s} chart-${s}` }));
       }
       below = above;
+    }
+
+    // The events, one mark per month and status, under the plot.
+    const byMonth = new Map();
+    for (const m of this.marks) {
+      const k = `${m.day.slice(0, 7)}:${m.status}`;
+      if (!byMonth.has(k)) byMonth.set(k, { day: m.day, status: m.status, names: [] });
+      byMonth.get(k).names.push(m.site);
+    }
+    const markY = y(0) + 2 + markH / 2;
+    const rows = { announced: -2.5, active: 0, closing: 2.5, closed: 2.5 };
+    for (const g of byMonth.values()) {
+      const c = svg('circle', { cx: this.x(g.day).toFixed(1), cy: (markY + (rows[g.status] ?? 0)).toFixed(1), r: 3.2, class: `chart-mark st-${g.status}` });
+      c.dataset.day = g.day;
+      c.dataset.tip = `${formatDayShort(g.day)}: ${g.names.join(', ')} ${CHANGED_WORDS[g.status] ?? g.status}`;
+      root.append(c);
     }
 
     // Years along the bottom.
     const y0 = toDate(this.start).getUTCFullYear();
     const y1 = toDate(this.end).getUTCFullYear();
-    const perYear = (endX - this.pad) / Math.max(1, (toDate(this.end) - toDate(this.start)) / 3.15576e10);
-    const every = [1, 2, 5, 10, 20, 50].find((n) => n * perYear >= 38) ?? 100;
-    root.append(svg('line', { x1: this.pad, x2: endX, y1: y(0) + 0.5, y2: y(0) + 0.5, class: 'chart-axis' }));
+    const perYear = (endX - left) / Math.max(1, (toDate(this.end) - toDate(this.start)) / 3.15576e10);
+    const every = [1, 2, 5, 10, 20, 50].find((n) => n * perYear >= 34) ?? 100;
+    root.append(svg('line', { x1: left, x2: endX, y1: y(0) + 0.5, y2: y(0) + 0.5, class: 'chart-axis' }));
     for (let yr = y0 + 1; yr <= y1; yr++) {
       const x = this.x(`${yr}-01-01`);
       root.append(svg('line', { x1: x, x2: x, y1: y(0), y2: y(0) + 3, class: 'chart-axis' }));
@@ -157,11 +206,13 @@ export class TimelineChart {
       }
     }
     this.cursor = svg('g', { class: 'chart-cursor' });
-    this.cursor.append(svg('line', { x1: 0, x2: 0, y1: 0, y2: y(0) }), svg('path', { d: 'M-4,0h8l-4,5z' }));
+    this.cursorLabel = svg('text', { y: top + 8, class: 'chart-cursor-label' });
+    this.cursor.append(svg('line', { x1: 0, x2: 0, y1: 0, y2: y(0) }), svg('path', { d: 'M-4,0h8l-4,5z' }), this.cursorLabel);
     root.append(this.cursor);
+    this.bottom = y(0);
     const last = this.countsAt(this.end);
     root.setAttribute('aria-label', `Chart of sites per status from ${y0} to ${y1}; on ${formatDayShort(this.end)}: `
-      + STACK.map((s) => `${last[s]} ${STATUS_WORDS[s].label.toLowerCase()}`).join(', '));
+      + stack.map((s) => `${last[s]} ${this.vocab.label(s).toLowerCase()}`).join(', '));
     this.el.prepend(root);
     this.placeCursor();
   }
@@ -169,6 +220,13 @@ export class TimelineChart {
   placeCursor() {
     if (!this.cursor || !this.day) return;
     const day = this.day < this.start ? this.start : this.day > this.end ? this.end : this.day;
-    this.cursor.setAttribute('transform', `translate(${this.x(day).toFixed(1)},0)`);
+    const x = this.x(day);
+    this.cursor.setAttribute('transform', `translate(${x.toFixed(1)},0)`);
+    const c = this.countsAt(day);
+    const n = this.vocab.stack.reduce((s, k) => s + (c[k] ?? 0), 0);
+    this.cursorLabel.textContent = `${formatDay(day)} · ${n}`;
+    const right = x > this.el.clientWidth * 0.6;
+    this.cursorLabel.setAttribute('text-anchor', right ? 'end' : 'start');
+    this.cursorLabel.setAttribute('x', right ? -6 : 6);
   }
 }

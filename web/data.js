@@ -1,11 +1,9 @@
-// Requests to the dcatlas API. Every request goes to the page's own server, below root; on a static
-// export (data-static), to its files instead (files.js).
+// Requests to the dcatlas API. Every request goes to the page's own server, below root. The whole
+// history comes in one cacheable request (/history.json); a site's sources and notes when it is opened.
+// On a static export (data-static), the export's files answer instead (files.js).
 
 import { staticURL } from './files.js';
-
-/** Properties the map needs of each site; the full history is fetched when a site is opened. */
-export const LIST_PROPERTIES = ['name', 'provider', 'region', 'city', 'country', 'partner', 'zones',
-  'status', 'status_date', 'pending_status', 'pending_date', 'announced', 'opened', 'closing', 'closed'];
+import { withWindows } from './status.js';
 
 /** An error from the API, with the problem's detail when it sent one. */
 export class ApiError extends Error {
@@ -36,10 +34,10 @@ export class Api {
   }
 
   /** Fetches JSON, throwing an ApiError with the problem detail on a 4xx or 5xx. */
-  async json(path, query = '', { signal } = {}) {
+  async json(path, query = '') {
     const url = this.url(path, query);
     if (!url) throw new ApiError(404, 'not in this static copy of the atlas', path);
-    const res = await fetch(url, { headers: { Accept: 'application/json, application/geo+json' }, signal });
+    const res = await fetch(url, { headers: { Accept: 'application/json, application/geo+json' } });
     if (!res.ok) {
       let detail = '';
       try {
@@ -64,9 +62,9 @@ export class Api {
     return this.memo.get(key);
   }
 
-  /** The sites collection document, with its extents. */
-  collection() {
-    return this.once('/collections/sites');
+  /** The whole history: every site with its events, and the display vocabulary. */
+  history() {
+    return this.once('/history.json');
   }
 
   /** The OpenAPI document. */
@@ -74,41 +72,9 @@ export class Api {
     return this.once('/api');
   }
 
-  /**
-   * Every site matching query (an items query string without paging), following next links, so a
-   * dataset larger than one page still shows whole. Returns { at, numberMatched, features }.
-   */
-  async items(query) {
-    const key = this.url('/collections/sites/items', query);
-    if (this.memo.has(key)) return this.memo.get(key);
-    const load = async () => {
-      const features = [];
-      let doc;
-      let offset = 0;
-      do {
-        const q = `${query}&limit=1000&properties=${LIST_PROPERTIES.join(',')}${offset ? `&offset=${offset}` : ''}`;
-        doc = await this.json('/collections/sites/items', q);
-        features.push(...doc.features);
-        offset += doc.numberReturned;
-      } while (doc.numberReturned > 0 && features.length < doc.numberMatched);
-      return { at: doc.at, numberMatched: doc.numberMatched, features };
-    };
-    const p = load();
-    p.catch(() => this.memo.delete(key));
-    this.memo.set(key, p);
-    // Keep the memo small: playback visits hundreds of dates.
-    if (this.memo.size > 400) this.memo.delete(this.memo.keys().next().value);
-    return p;
-  }
-
-  /** One site's events, with their sources. */
+  /** One site's events with their windows and sources, and its notes. */
   async events(id) {
     const doc = await this.once(`/collections/sites/items/${encodeURIComponent(id)}`, 'properties=events,notes');
-    return { events: doc.properties.events ?? [], notes: doc.properties.notes ?? '' };
-  }
-
-  /** Counts per status at every change, for the filters in query; with provider names. */
-  timeline(query) {
-    return this.once('/timeline', query ? `by=provider&${query}` : 'by=provider');
+    return { events: withWindows(doc.properties.events), notes: doc.properties.notes ?? '' };
   }
 }

@@ -62,7 +62,7 @@ export function formatDayShort(s) {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()].slice(0, 3)} ${d.getUTCFullYear()}`;
 }
 
-const POINT = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([~?%])?$/;
+const POINT = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([~?%])?$/; // for display only; status.js reads dates
 const QUALIFIER = { '~': 'approx.', '?': 'uncertain', '%': 'approx., uncertain' };
 
 function point(s) {
@@ -96,27 +96,20 @@ export function formatEDTF(s) {
   return `between ${formatPoint(pa)} and ${formatPoint(pb)}`;
 }
 
-/** Returns the earliest and latest days an EDTF date can mean, or null when it is not one. */
-export function edtfWindow(s) {
-  const [a, b = a] = String(s ?? '').split('/');
-  const pa = point(a);
-  const pb = point(b);
-  if (!pa || !pb) return null;
-  const first = (p) => parseDay(p.text);
-  const last = (p) => {
-    if (p.precision === 'day') return p.text;
-    if (p.precision === 'month') return fromDate(new Date(Date.UTC(p.year, p.month, 0)));
-    return `${p.text}-12-31`;
-  };
-  return { earliest: first(pa), latest: last(pb) };
-}
+/** The verb phrase for a change to a status (the status labels come with the vocabulary). */
+export const CHANGE_WORDS = {
+  active: 'opening',
+  announced: 'being announced',
+  closing: 'starting to close',
+  closed: 'closing',
+};
 
-/** The words for a status: its label, and the verb phrase for a change to it. */
-export const STATUS_WORDS = {
-  active: { label: 'Active', change: 'opening' },
-  announced: { label: 'Announced', change: 'being announced' },
-  closing: { label: 'Closing', change: 'starting to close' },
-  closed: { label: 'Closed', change: 'closing' },
+/** The past tense of a change to a status, for the list of what changed. */
+export const CHANGED_WORDS = {
+  active: 'opened',
+  announced: 'announced',
+  closing: 'started closing',
+  closed: 'closed',
 };
 
 /**
@@ -124,7 +117,7 @@ export const STATUS_WORDS = {
  * between 2016-11-21 and 2017-02-13 (date: 2016-11-21/2017-02-13)".
  */
 export function pendingPhrase(status, date) {
-  const verb = STATUS_WORDS[status]?.change ?? status;
+  const verb = CHANGE_WORDS[status] ?? status;
   const when = formatEDTF(date);
   const span = when.startsWith('between ') ? when : `in ${when}`;
   return `${verb} sometime ${span} (date: ${date})`;

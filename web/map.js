@@ -1,8 +1,13 @@
-// The Leaflet map: base map, site markers styled by status, clusters, legend and the site popup.
+// The Leaflet map: base map, site symbols with their labels (laid out by layout.js, grouped where
+// they would overlap), the legend, a fullscreen button, and the site card (a popup on a wide
+// screen, a bottom sheet on a phone). It renders from what derive gives; it holds only Leaflet's
+// objects, never the viewer's state.
 
-import { symbol, pendingSymbol, clusterSymbol } from './symbols.js';
-import { STATUSES } from './state.js';
-import { STATUS_WORDS, formatDay, formatEDTF, edtfWindow, pendingPhrase } from './dates.js';
+import { symbol, pendingSymbol, groupSymbol } from './symbols.js';
+import { formatDay, formatEDTF, pendingPhrase } from './dates.js';
+import { layout } from './layout.js';
+
+const L = window.L;
 
 /** Reports whether u is an http(s) URL, the only kind a source link may open. */
 function isWebURL(u) {
@@ -13,51 +18,8 @@ function isWebURL(u) {
   }
 }
 
-const L = window.L;
-
-/** A div icon that names itself for assistive technology (Leaflet markers are buttons). */
-const LabeledIcon = L.DivIcon.extend({
-  createIcon(old) {
-    const el = L.DivIcon.prototype.createIcon.call(this, old);
-    if (this.options.label) el.setAttribute('aria-label', this.options.label);
-    return el;
-  },
-});
-
-/** Returns the words a marker or cluster is read as. */
-export function siteLabel(p) {
-  let s = `${p.name}: ${STATUS_WORDS[p.status]?.label.toLowerCase() ?? p.status}`;
-  if (p.pending_status) s += `, ${pendingPhrase(p.pending_status, p.pending_date)}`;
-  return s;
-}
-
-function siteIcon(p) {
-  const pending = Boolean(p.pending_status);
-  return new LabeledIcon({
-    html: symbol(p.status, { pending, size: 26 }),
-    className: `site-marker status-${p.status}${pending ? ' is-pending' : ''}`,
-    iconSize: [26, 26],
-    iconAnchor: [13, 13],
-    label: siteLabel(p),
-  });
-}
-
-function clusterIcon(cluster) {
-  const counts = {};
-  for (const m of cluster.getAllChildMarkers()) counts[m.site.status] = (counts[m.site.status] || 0) + 1;
-  const n = cluster.getChildCount();
-  const size = n < 10 ? 36 : n < 50 ? 42 : 48;
-  const parts = STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${STATUS_WORDS[s].label.toLowerCase()}`);
-  return new LabeledIcon({
-    html: clusterSymbol(counts, STATUSES, size),
-    className: 'site-cluster',
-    iconSize: [size, size],
-    label: `Group of ${n} sites (${parts.join(', ')}); select to zoom in`,
-  });
-}
-
 /** Creates an element with a class and text. */
-function el(tag, cls, text) {
+export function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
@@ -75,9 +37,31 @@ export function countryName(code) {
   }
 }
 
-/** The legend: status symbols, the pending mark and clusters. */
+/** A div icon that names itself for assistive technology (Leaflet markers are buttons). */
+const LabeledIcon = L.DivIcon.extend({
+  createIcon(old) {
+    const icon = L.DivIcon.prototype.createIcon.call(this, old);
+    if (this.options.label) icon.setAttribute('aria-label', this.options.label);
+    return icon;
+  },
+});
+
+const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
+const LABEL_H = 16;
+let measure;
+function labelWidth(text) {
+  measure ??= document.createElement('canvas').getContext('2d');
+  measure.font = LABEL_FONT;
+  return Math.ceil(measure.measureText(text).width) + 8;
+}
+
+function escapeHTML(s) {
+  return String(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
+}
+
+/** The legend: status symbols, the pending mark and groups. */
 const Legend = L.Control.extend({
-  options: { position: 'topright', open: true },
+  options: { position: 'topright', open: true, vocab: null },
   onAdd() {
     const div = L.DomUtil.create('div', 'legend leaflet-control');
     const details = el('details');
@@ -90,12 +74,10 @@ const Legend = L.Control.extend({
       li.append(el('span', null, text));
       ul.append(li);
     };
-    item(symbol('active', { size: 20 }), 'Active');
-    item(symbol('announced', { size: 20 }), 'Announced');
-    item(symbol('closing', { size: 20 }), 'Closing down');
-    item(symbol('closed', { size: 20 }), 'Closed');
+    const v = this.options.vocab;
+    for (const s of v.order) item(symbol(s, { size: 20 }), v.label(s));
     item(pendingSymbol(20), 'Change pending, date open');
-    item(clusterSymbol({ active: 2, announced: 1, closing: 1 }, STATUSES, 20, ''), 'Group of sites');
+    item(groupSymbol(Object.fromEntries(v.order.slice(0, 3).map((s) => [s, 1])), v.order, 20, ''), 'Group of sites');
     details.append(summary, ul);
     div.append(details);
     L.DomEvent.disableClickPropagation(div);
@@ -104,24 +86,58 @@ const Legend = L.Control.extend({
   },
 });
 
+/** A button that shows the map full screen, and back. */
+const Fullscreen = L.Control.extend({
+  options: { position: 'topleft', target: null },
+  onAdd() {
+    const div = L.DomUtil.create('div', 'leaflet-bar leaflet-control fullscreen-control');
+    const b = el('button', 'fullscreen-button');
+    b.type = 'button';
+    const sync = () => {
+      const on = document.fullscreenElement === this.options.target;
+      b.setAttribute('aria-label', on ? 'Leave full screen' : 'Full screen');
+      b.title = b.getAttribute('aria-label');
+      b.setAttribute('aria-pressed', String(on));
+    };
+    b.innerHTML = '<svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true" focusable="false"><path d="M3 8V3h5M12 3h5v5M17 12v5h-5M8 17H3v-5" fill="none" stroke="currentColor" stroke-width="2"/></svg>';
+    sync();
+    b.addEventListener('click', () => {
+      if (document.fullscreenElement) document.exitFullscreen?.();
+      else this.options.target.requestFullscreen?.().catch(() => {});
+    });
+    document.addEventListener('fullscreenchange', () => {
+      sync();
+      this._map.invalidateSize();
+    });
+    div.append(b);
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  },
+});
+
 export class SiteMap {
   /**
    * @param {HTMLElement} container
-   * @param {object} opts tiles {url, attribution, attributionURL, maxZoom}, root, legendOpen, and the
-   *   hooks onSelect(id, {focus}) (a marker was chosen), onClose() (the user closed the popup),
-   *   onView(view) (the user moved the map), events(id) → Promise of {events, notes}
+   * @param {object} opts tiles {url, attribution, maxZoom}, root, vocab, legendOpen, legendPosition,
+   *   fullscreenTarget, sheet (an element for the bottom sheet, used on a narrow map), and the hooks
+   *   onSelect(id, {focus}), onClose(id), onView(view), events(id) → Promise of {events, notes}
    */
   constructor(container, opts) {
     this.opts = opts;
-    this.markers = new Map();
-    this.sites = new Map();
+    this.vocab = opts.vocab;
+    this.container = container;
+    this.markers = new Map(); // node key → marker
+    this.labels = new Map(); // site id → label marker
+    this.shown = [];
+    this.changed = new Set();
+    this.comparing = false;
     this.at = null;
     this.silent = 0;
     this.popupSite = null;
+    this.layoutKey = '';
     const narrow = container.clientWidth < 640;
     const map = L.map(container, {
       minZoom: narrow ? 0 : 1,
-      // A phone shows the whole world at a zoom between 1 and 2.
       zoomSnap: narrow ? 0.5 : 1,
       maxZoom: opts.tiles.maxZoom,
       worldCopyJump: true,
@@ -137,43 +153,26 @@ export class SiteMap {
       tileSize: 256,
       crossOrigin: false,
     }).addTo(map);
-    this.cluster = L.markerClusterGroup({
-      maxClusterRadius: 36,
-      showCoverageOnHover: false,
-      spiderfyOnMaxZoom: true,
-      zoomToBoundsOnClick: true,
-      iconCreateFunction: clusterIcon,
-    }).addTo(map);
-    // A cluster is a button too: Enter or Space zooms in to its sites, as a click does.
-    this.cluster.on('clusterkeydown', (e) => {
-      const k = e.originalEvent?.key;
-      if (k !== 'Enter' && k !== ' ') return;
-      e.originalEvent.preventDefault();
-      const bounds = e.layer.getBounds();
-      this.map.once('moveend', () => container.focus({ preventScroll: true }));
-      if (e.layer.getAllChildMarkers().every((m) => m.getLatLng().equals(bounds.getCenter())) || map.getZoom() >= map.getMaxZoom()) {
-        e.layer.spiderfy();
-      } else {
-        e.layer.zoomToBounds({ padding: [40, 40] });
-      }
-    });
-    new Legend({ open: opts.legendOpen, position: opts.legendPosition }).addTo(map);
+    this.layer = L.layerGroup().addTo(map);
+    // Labels under the symbols: a label never hides a symbol.
+    map.createPane('labels').classList.add('label-pane');
+    if (opts.fullscreenTarget?.requestFullscreen) new Fullscreen({ target: opts.fullscreenTarget }).addTo(map);
+    if (opts.legend !== false) new Legend({ open: opts.legendOpen, position: opts.legendPosition, vocab: this.vocab }).addTo(map);
     this.popup = L.popup({
       className: 'site-popup',
-      maxWidth: 380,
-      minWidth: 260,
-      maxHeight: 400,
-      offset: [0, -4],
+      maxWidth: Math.min(380, container.clientWidth - 48),
+      minWidth: Math.min(260, container.clientWidth - 64),
+      maxHeight: Math.min(400, container.clientHeight - 80),
+      offset: [0, -6],
       autoPanPadding: [20, 20],
       closeOnEscapeKey: true,
     });
     this.returnFocus = null;
     this.popup.on('add', () => {
-      // Escape closes the popup from inside it too, not only when the map has the focus.
-      const el = this.popup.getElement();
-      if (el && !el.dataset.keys) {
-        el.dataset.keys = 'on';
-        el.addEventListener('keydown', (e) => {
+      const pe = this.popup.getElement();
+      if (pe && !pe.dataset.keys) {
+        pe.dataset.keys = 'on';
+        pe.addEventListener('keydown', (e) => {
           if (e.key === 'Escape') {
             e.stopPropagation();
             this.map.closePopup(this.popup);
@@ -181,20 +180,25 @@ export class SiteMap {
         });
       }
     });
-    this.popup.on('remove', () => {
-      const id = this.popupSite;
-      this.popupSite = null;
-      if (!this.silent && id) opts.onClose(id);
-      // Back to the marker the keyboard opened the popup from.
-      const back = this.returnFocus;
-      this.returnFocus = null;
-      if (back?.getElement()?.isConnected && document.activeElement?.closest?.('.leaflet-popup, .leaflet-container')) back.getElement().focus();
+    this.popup.on('remove', () => this.closed());
+    this.sheet = opts.sheet;
+    this.sheet?.querySelector('.sheet-close')?.addEventListener('click', () => this.close({ user: true }));
+    this.sheet?.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.close({ user: true });
     });
+    map.on('zoomend', () => this.relayout(true));
+    // Labels stay inside the map: after a pan, they may move to another side.
+    map.on('moveend', () => this.relayout(false));
     map.on('moveend', () => {
       if (this.silent) return;
       const c = map.getCenter().wrap();
       opts.onView({ zoom: map.getZoom(), lat: c.lat, lng: c.lng });
     });
+  }
+
+  /** Reports whether the site card is a bottom sheet (a narrow map) rather than a popup. */
+  usesSheet() {
+    return Boolean(this.sheet) && this.container.clientWidth < 640;
   }
 
   /** Runs f without reporting the moves and closes it causes as user actions. */
@@ -220,145 +224,281 @@ export class SiteMap {
     });
   }
 
-  /** Fits the map to the sites on it, if any; reports whether it did. */
-  fitSites() {
-    if (!this.markers.size) return false;
-    const b = L.latLngBounds([...this.markers.values()].map((m) => m.getLatLng()));
-    this.quietly(() => this.map.fitBounds(b, { padding: [40, 40], animate: false, maxZoom: 5 }));
-    return true;
-  }
-
-  /** Replaces the markers with the features (GeoJSON sites at day at), keeping unchanged ones. */
-  setSites(features, at) {
-    this.at = at;
-    const seen = new Set();
-    const add = [];
-    const remove = [];
-    const changed = [];
-    for (const f of features) {
-      const p = { ...f.properties, id: f.id, lng: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] };
-      seen.add(f.id);
-      this.sites.set(f.id, p);
-      const m = this.markers.get(f.id);
-      if (!m) {
-        const marker = L.marker([p.lat, p.lng], { icon: siteIcon(p), title: p.name, keyboard: true, riseOnHover: true });
-        marker.site = p;
-        marker.on('click', () => {
-          this.returnFocus = null;
-          this.opts.onSelect(f.id, { focus: false });
-        });
-        // A marker is a button: Enter or Space opens its popup, which takes the focus.
-        marker.on('keydown', (e) => {
-          const k = e.originalEvent.key;
-          if (k !== 'Enter' && k !== ' ') return;
-          e.originalEvent.preventDefault();
-          this.returnFocus = marker;
-          this.opts.onSelect(f.id, { focus: true });
-        });
-        this.markers.set(f.id, marker);
-        add.push(marker);
-      } else if (m.site.status !== p.status || m.site.pending_status !== p.pending_status || m.site.pending_date !== p.pending_date) {
-        m.site = p;
-        m.setIcon(siteIcon(p));
-        changed.push(m);
-      } else {
-        m.site = p;
-      }
-    }
-    for (const [id, m] of this.markers) {
-      if (!seen.has(id)) {
-        remove.push(m);
-        this.markers.delete(id);
-      }
-    }
-    this.quietly(() => {
-      if (remove.length) this.cluster.removeLayers(remove);
-      if (add.length) this.cluster.addLayers(add);
-      if (changed.length) this.cluster.refreshClusters(changed);
-    });
-    if (this.popupSite) {
-      if (this.markers.has(this.popupSite)) this.renderPopup(this.popupSite);
-      else this.quietly(() => this.map.closePopup(this.popup));
-    }
-  }
-
   /** The map's view: zoom and centre. */
   view() {
     const c = this.map.getCenter().wrap();
     return { zoom: this.map.getZoom(), lat: c.lat, lng: c.lng };
   }
 
-  /** The number of site markers on the map, clustered or not. */
+  /**
+   * Shows the derived view: the sites shown ({site, state}), the day, and which sites changed
+   * (marked for a moment while playing, kept marked when comparing dates).
+   */
+  render(d) {
+    this.at = d.at;
+    this.shown = d.shown;
+    this.byId = new Map(d.shown.map((m) => [m.site.id, m]));
+    this.changed = d.changed;
+    this.comparing = d.comparing;
+    this.changes = new Map(d.changes.map((c) => [c.site.id, c]));
+    this.relayout(false);
+    if (this.popupSite) {
+      if (this.byId.has(this.popupSite)) this.fillCard(this.popupSite);
+      else this.close();
+    }
+  }
+
+  /** Lays the symbols out again; force after a zoom, otherwise only when what is shown changed. */
+  relayout(force) {
+    const zoom = this.map.getZoom();
+    const key = this.shown.map((m) => `${m.site.id}:${m.state.status}:${m.state.pending?.status ?? ''}`).join(',');
+    const marks = [...this.changed].join(',');
+    const pb = this.map.getPixelBounds();
+    const viewKey = `${pb.min.x},${pb.min.y}`;
+    if (!force && key === this.layoutKey && marks === this.marksKey && viewKey === this.viewKey) return;
+    this.layoutKey = key;
+    this.marksKey = marks;
+    this.viewKey = viewKey;
+    const order = new Map(this.vocab.order.map((s, i) => [s, i]));
+    const detail = zoom >= 6;
+    const items = this.shown.map((m, i) => {
+      const p = this.map.project([m.site.lat, m.site.lon], zoom);
+      return {
+        id: m.site.id, x: p.x, y: p.y, m,
+        rank: order.get(m.state.status) * 1000 + i,
+        label: detail && m.site.region ? `${m.site.city} · ${m.site.region}` : m.site.city,
+      };
+    });
+    const size = zoom < 3 ? 18 : zoom < 5 ? 22 : 26;
+    const nodes = layout(items, {
+      size,
+      groupSize: (n) => (n < 10 ? 30 : n < 50 ? 36 : 42),
+      spread: 6,
+      view: [pb.min.x + 2, pb.min.y + 2, pb.max.x - 2, pb.max.y - 2],
+      labelWidth,
+      labelHeight: LABEL_H,
+    });
+    const keep = new Map();
+    for (const n of nodes) {
+      const single = n.members.length === 1;
+      const key = single ? n.members[0].id : `g:${n.members.map((m) => m.id).sort().join(',')}`;
+      const icon = single ? this.siteIcon(n.members[0].m, n.size, n.label?.side, n.members[0].x - n.x, n.members[0].y - n.y) : this.groupIcon(n);
+      const latlng = this.map.unproject([n.x, n.y], zoom);
+      let marker = this.markers.get(key);
+      if (!marker) {
+        marker = L.marker(latlng, { icon, keyboard: true, riseOnHover: true, title: '' });
+        marker.on('click', () => this.activate(marker, false));
+        marker.on('keydown', (e) => {
+          const k = e.originalEvent.key;
+          if (k !== 'Enter' && k !== ' ') return;
+          e.originalEvent.preventDefault();
+          this.activate(marker, true);
+        });
+        this.layer.addLayer(marker);
+      } else {
+        if (!marker.getLatLng().equals(latlng)) marker.setLatLng(latlng);
+        if (marker.iconHTML !== icon.options.html + icon.options.className) marker.setIcon(icon);
+      }
+      marker.iconHTML = icon.options.html + icon.options.className;
+      marker.node = n;
+      keep.set(key, marker);
+    }
+    for (const [key, marker] of this.markers) if (!keep.has(key)) this.layer.removeLayer(marker);
+    this.markers = keep;
+    // Labels are map text, not part of the buttons: a marker reads as its site's full name.
+    const labels = new Map();
+    for (const n of nodes) {
+      if (!n.label) continue;
+      const p = n.members[0].m.site;
+      const text = detail && p.region ? `${p.city} · ${p.region}` : p.city;
+      const html = `<span class="site-label lbl-${n.label.side}">${escapeHTML(text)}</span>`;
+      const latlng = this.map.unproject([n.x, n.y], zoom);
+      let lm = this.labels.get(p.id);
+      const icon = () => L.divIcon({ html, className: 'site-label-icon', iconSize: [n.size, n.size], iconAnchor: [n.size / 2, n.size / 2] });
+      if (!lm) {
+        lm = L.marker(latlng, { icon: icon(), interactive: false, keyboard: false, pane: 'labels' });
+        this.layer.addLayer(lm);
+      } else {
+        if (!lm.getLatLng().equals(latlng)) lm.setLatLng(latlng);
+        if (lm.html !== html + n.size) lm.setIcon(icon());
+      }
+      lm.html = html + n.size;
+      labels.set(p.id, lm);
+    }
+    for (const [id, lm] of this.labels) if (!labels.has(id)) this.layer.removeLayer(lm);
+    this.labels = labels;
+  }
+
+  /** The icon of one site, size pixels; dx, dy from the symbol to the site when spread from it. */
+  siteIcon(m, size, side, dx = 0, dy = 0) {
+    const p = m.site;
+    const st = m.state;
+    const pending = Boolean(st.pending);
+    const change = this.changes.get(p.id);
+    const cls = ['site-marker', `status-${st.status}`];
+    if (pending) cls.push('is-pending');
+    if (change) cls.push(this.comparing ? 'is-compared' : 'just-changed', `changed-to-${change.after.status || 'none'}`);
+    let words = `${p.name}: ${this.vocab.label(st.status).toLowerCase()}`;
+    if (pending) words += `, ${pendingPhrase(st.pending.status, st.pending.date)}`;
+    if (change && this.comparing) words += ` (was ${change.before.status ? this.vocab.label(change.before.status).toLowerCase() : 'not there'})`;
+    const c = size / 2;
+    const leader = Math.hypot(dx, dy) > 1
+      ? `<svg class="leader" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true" focusable="false"><line x1="${c}" y1="${c}" x2="${(c + dx).toFixed(1)}" y2="${(c + dy).toFixed(1)}"/><circle cx="${(c + dx).toFixed(1)}" cy="${(c + dy).toFixed(1)}" r="2"/></svg>`
+      : '';
+    return new LabeledIcon({
+      html: leader + symbol(st.status, { pending, size }),
+      className: cls.join(' '),
+      iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2],
+      label: words,
+    });
+  }
+
+  groupIcon(n) {
+    const counts = {};
+    for (const it of n.members) counts[it.m.state.status] = (counts[it.m.state.status] || 0) + 1;
+    const parts = this.vocab.order.filter((s) => counts[s]).map((s) => `${counts[s]} ${this.vocab.label(s).toLowerCase()}`);
+    const changed = n.members.some((it) => this.changes.has(it.id));
+    return new LabeledIcon({
+      html: groupSymbol(counts, this.vocab.order, n.size),
+      className: `site-group${changed ? (this.comparing ? ' is-compared' : ' just-changed') : ''}`,
+      iconSize: [n.size, n.size],
+      iconAnchor: [n.size / 2, n.size / 2],
+      label: `Group of ${n.members.length} sites (${parts.join(', ')}): ${n.members.map((it) => it.m.site.city).join(', ')}; select to zoom in`,
+    });
+  }
+
+  /** A marker was chosen: a site opens its card; a group zooms in, or lists its sites at the last zoom. */
+  activate(marker, focus) {
+    const n = marker.node;
+    if (n.members.length === 1) {
+      this.returnFocus = focus ? marker : null;
+      this.opts.onSelect(n.members[0].id, { focus });
+      return;
+    }
+    const b = L.latLngBounds(n.members.map((it) => [it.m.site.lat, it.m.site.lon]));
+    const zoom = Math.min(this.map.getBoundsZoom(b.pad(0.5)), this.map.getMaxZoom());
+    if (zoom > this.map.getZoom()) {
+      if (focus) this.map.once('moveend', () => this.container.focus({ preventScroll: true }));
+      this.map.flyToBounds(b.pad(0.5), { maxZoom: zoom, animate: !reducedMotion() });
+      return;
+    }
+    // As close as the map goes and still together: list them.
+    const list = el('ul', 'group-list');
+    for (const it of n.members) {
+      const li = el('li');
+      const b2 = el('button', 'btn btn-link', `${it.m.site.name} (${it.m.site.city})`);
+      b2.type = 'button';
+      b2.addEventListener('click', () => this.opts.onSelect(it.id, { focus: true }));
+      li.append(b2);
+      list.append(li);
+    }
+    L.popup({ className: 'group-popup', maxWidth: 300 }).setLatLng(marker.getLatLng()).setContent(list).openOn(this.map);
+    if (focus) list.querySelector('button')?.focus();
+  }
+
+  /** The number of sites on the map, single or grouped. */
   count() {
-    return this.cluster.getLayers().length;
+    let n = 0;
+    for (const m of this.markers.values()) n += m.node.members.length;
+    return n;
   }
 
   /** The ids of the sites on the map. */
   ids() {
-    return [...this.markers.keys()].sort();
+    return [...this.markers.values()].flatMap((m) => m.node.members.map((it) => it.id)).sort();
   }
 
   /** Reports whether a site is on the map. */
   has(id) {
-    return this.markers.has(id);
+    return Boolean(this.byId?.has(id));
   }
 
   /**
-   * Opens the popup of a site on the map. With fly, the map first zooms to show its marker (out of
-   * any cluster); with focus, the popup's heading takes the keyboard focus.
+   * Opens the card of a site on the map, pointing at the site itself (grouped or not). With fly, the
+   * map first moves to show it; with focus, the card's heading takes the keyboard focus; pan false
+   * keeps the view exactly as it is (a shared link).
    */
   open(id, { fly = false, focus = false, pan = true } = {}) {
-    const marker = this.markers.get(id);
-    if (!marker) return false;
+    const m = this.byId?.get(id);
+    if (!m) return false;
+    const latlng = L.latLng(m.site.lat, m.site.lon);
     const show = () => {
-      // Not quietly: a pan to fit the popup is a move like the user's own.
-      this.popup.options.autoPan = pan;
       this.popupSite = id;
-      this.renderPopup(id);
-      this.popup.setLatLng(marker.getLatLng());
+      if (this.usesSheet()) {
+        this.fillCard(id);
+        this.sheet.hidden = false;
+        document.body.classList.add('sheet-open');
+        if (focus) this.sheet.querySelector('h2')?.focus({ preventScroll: true });
+        // Keep the site in sight above the sheet, as a popup pans into view (not for a shared view).
+        const free = this.container.clientHeight - this.sheet.offsetHeight;
+        const pt = this.map.latLngToContainerPoint(latlng);
+        if (pan && (pt.y > free - 24 || pt.y < 24)) this.map.panBy([0, pt.y - free / 2], { animate: !reducedMotion() });
+        return;
+      }
+      this.popup.options.autoPan = pan;
+      this.fillCard(id);
+      this.popup.setLatLng(latlng);
       if (!this.map.hasLayer(this.popup)) this.popup.openOn(this.map);
       if (focus) this.popup.getElement()?.querySelector('h2')?.focus({ preventScroll: true });
     };
     if (fly) {
-      const target = Math.max(this.map.getZoom(), 5);
-      const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-      this.map.once('moveend', () => this.cluster.zoomToShowLayer(marker, show));
-      this.map.flyTo(marker.getLatLng(), Math.min(target, this.map.getMaxZoom()), { duration: 0.8, animate: !still });
+      const target = Math.min(Math.max(this.map.getZoom(), 5), this.map.getMaxZoom());
+      this.map.once('moveend', show);
+      this.map.flyTo(latlng, target, { duration: 0.8, animate: !reducedMotion() });
     } else {
       show();
     }
     return true;
   }
 
-  /** Closes the popup without reporting it as the user's doing. */
-  close() {
-    this.quietly(() => this.map.closePopup(this.popup));
+  /** Closes the card; with user, as the user's doing (the selection is cleared). */
+  close({ user = false } = {}) {
+    if (this.sheet && !this.sheet.hidden) {
+      this.sheet.hidden = true;
+      document.body.classList.remove('sheet-open');
+      if (user) this.closed();
+      else this.popupSite = null;
+      return;
+    }
+    if (user) this.map.closePopup(this.popup);
+    else this.quietly(() => this.map.closePopup(this.popup));
   }
 
-  /** Fills the popup with the site's details at the current date. */
-  renderPopup(id) {
-    const p = this.sites.get(id);
-    if (!p) return;
+  closed() {
+    const id = this.popupSite;
+    this.popupSite = null;
+    if (!this.silent && id) this.opts.onClose(id);
+    const back = this.returnFocus;
+    this.returnFocus = null;
+    if (back?.getElement()?.isConnected) back.getElement().focus();
+  }
+
+  /** Fills the card with the site's details at the current date. */
+  fillCard(id) {
+    const m = this.byId.get(id);
+    if (!m) return;
+    const p = m.site;
+    const st = m.state;
     const at = this.at;
     const card = el('article', 'site-card');
     const h = el('h2', 'site-name', p.name);
     h.tabIndex = -1;
+    h.id = 'site-card-title';
     card.append(h);
     card.append(el('p', 'site-where', [p.city, countryName(p.country)].filter(Boolean).join(', ')));
-
     const status = el('p', 'site-status');
-    status.insertAdjacentHTML('afterbegin', symbol(p.status, { size: 20, pending: Boolean(p.pending_status) }));
+    status.insertAdjacentHTML('afterbegin', symbol(st.status, { size: 20, pending: Boolean(st.pending) }));
     const words = el('span');
-    words.append(el('strong', null, STATUS_WORDS[p.status]?.label ?? p.status), ` on ${formatDay(at)}`);
-    if (p.status_date) words.append(el('span', 'since', ` · since ${formatEDTF(p.status_date)}`));
+    words.append(el('strong', null, this.vocab.label(st.status)), ` on ${formatDay(at)}`);
+    if (st.since) words.append(el('span', 'since', ` · since ${formatEDTF(st.since.date)}`));
     status.append(words);
     card.append(status);
-    if (p.pending_status) {
+    if (st.pending) {
       const pend = el('p', 'site-pending');
-      pend.append(el('strong', null, 'Uncertain: '), pendingPhrase(p.pending_status, p.pending_date));
+      pend.append(el('strong', null, 'Uncertain: '), pendingPhrase(st.pending.status, st.pending.date));
       card.append(pend);
     }
-
     const facts = el('dl', 'site-facts');
     const fact = (k, v) => {
       if (v === null || v === undefined || v === '') return;
@@ -369,7 +509,6 @@ export class SiteMap {
     fact('Partner', p.partner);
     fact('Availability zones', p.zones);
     card.append(facts);
-
     const history = el('section', 'site-history');
     history.append(el('h3', null, 'History'));
     const loading = el('p', 'hint', 'Loading the history and its sources…');
@@ -380,39 +519,45 @@ export class SiteMap {
     json.href = `${this.opts.root}/collections/sites/items/${encodeURIComponent(id)}?at=${at}`;
     links.append(json);
     card.append(links);
-    // Leaflet re-attaches the content on every change, which drops the focus: keep it.
-    const focused = this.popup.getElement()?.contains(document.activeElement) ? document.activeElement : null;
-    this.popup.setContent(card);
+    const host = this.usesSheet() ? this.sheet.querySelector('.sheet-body') : null;
+    const focused = (host ?? this.popup.getElement())?.contains(document.activeElement) ? document.activeElement : null;
+    if (host) host.replaceChildren(card);
+    else this.popup.setContent(card);
     if (focused) h.focus({ preventScroll: true });
-
     this.opts.events(id).then(({ events, notes }) => {
       if (this.popupSite !== id || this.at !== at) return;
-      loading.replaceWith(historyList(events, at));
+      loading.replaceWith(historyList(events, at, this.vocab));
       if (notes) {
         const n = el('details', 'site-notes');
         n.append(el('summary', null, 'Notes on this site'), el('p', null, notes));
         history.append(n);
       }
-      const active = card.contains(document.activeElement) ? document.activeElement : null;
-      this.popup.update();
-      active?.focus({ preventScroll: true });
+      if (!host) {
+        const active = card.contains(document.activeElement) ? document.activeElement : null;
+        this.popup.update();
+        active?.focus({ preventScroll: true });
+      }
     }, (err) => {
       loading.textContent = `The history could not be loaded: ${err.message}`;
     });
   }
 }
 
+/** Reports whether the reader asked for less motion. */
+export function reducedMotion() {
+  return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
 /** Returns the list of a site's events with their sources; events after day at are marked later. */
-function historyList(events, at) {
+function historyList(events, at, vocab) {
   const ol = el('ol', 'events');
   for (const e of events) {
     const li = el('li', 'event');
-    const w = edtfWindow(e.date);
-    if (w && w.earliest > at) li.classList.add('is-later');
-    else if (w && w.latest > at) li.classList.add('is-pending');
+    if (e.earliest > at) li.classList.add('is-later');
+    else if (e.latest > at) li.classList.add('is-pending');
     const head = el('p', 'event-head');
     head.insertAdjacentHTML('afterbegin', symbol(e.status, { size: 16 }));
-    head.append(el('span', 'event-status', STATUS_WORDS[e.status]?.label ?? e.status), ' ', el('span', 'event-date', formatEDTF(e.date)));
+    head.append(el('span', 'event-status', vocab.label(e.status)), ' ', el('span', 'event-date', formatEDTF(e.date)));
     if (li.classList.contains('is-later')) head.append(el('span', 'event-tag', 'after this date'));
     if (li.classList.contains('is-pending')) head.append(el('span', 'event-tag', 'date window open'));
     li.append(head);

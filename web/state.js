@@ -1,24 +1,23 @@
 // The viewer's state and its query string, so that every view is a permalink:
 //
-//   ?at=2018-09-01&status=active,closing&country=CN&provider=alibaba-cloud&site=alibaba-cn-hangzhou&view=4/30.1/110.2
+//   ?at=2018-09-01&compare=2016-01-01&status=active,closing&country=CN&provider=alibaba-cloud&site=alibaba-cn-hangzhou&view=4/30.1/110.2
 //
 // at is the date (YYYY-MM-DD; YYYY-MM and YYYY are read as their first day; absent means today),
-// status the statuses shown (absent: all; none: no status), country and provider comma-separated filters, site the
-// selected site, view the map's zoom/latitude/longitude. Parameters are written in that order.
+// compare a second date to compare at with (what changed from compare to at), status the statuses
+// shown (absent: all; none: no status), country and provider comma-separated filters, site the
+// selected site, view the map's zoom/latitude/longitude. Parameters are written in that order. The
+// statuses are the vocabulary's, which the server sends in /history.json.
 
 import { parseDay } from './dates.js';
+import { validID } from './status.js';
 
-/** The statuses in the order the viewer lists them. */
-export const STATUSES = ['active', 'announced', 'closing', 'closed'];
-
-const SITE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const PROVIDER_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const COUNTRY = /^[A-Za-z]{2}$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** Returns the default state: today, every status, no filter, no selection, the default view. */
-export function defaultState() {
-  return { at: null, statuses: [...STATUSES], countries: [], providers: [], site: null, view: null };
+export function defaultState(statuses) {
+  return { at: null, compare: null, statuses: [...statuses], countries: [], providers: [], site: null, view: null };
 }
 
 function list(v) {
@@ -26,22 +25,23 @@ function list(v) {
 }
 
 /**
- * Reads a state from a query string. Values it cannot use are left at their default and described
- * in problems, so the page can say what it ignored.
+ * Reads a state from a query string, with statuses the known statuses in display order. Values it
+ * cannot use are left at their default and described in problems, so the page can say what it ignored.
  */
-export function parseState(search) {
+export function parseState(search, statuses) {
   const q = new URLSearchParams(search);
-  const state = defaultState();
+  const state = defaultState(statuses);
   const problems = [];
-  if (q.has('at')) {
-    const at = parseDay(q.get('at'));
-    if (at) state.at = at;
-    else problems.push(`the date “${q.get('at')}” (want YYYY-MM-DD)`);
+  for (const key of ['at', 'compare']) {
+    if (!q.has(key)) continue;
+    const day = parseDay(q.get(key));
+    if (day) state[key] = day;
+    else problems.push(`the date “${q.get(key)}” (want YYYY-MM-DD)`);
   }
   if (q.has('status')) {
     const want = list(q.get('status'));
-    const ok = STATUSES.filter((s) => want.includes(s));
-    const bad = want.filter((s) => !STATUSES.includes(s) && s !== 'none');
+    const ok = statuses.filter((s) => want.includes(s));
+    const bad = want.filter((s) => !statuses.includes(s) && s !== 'none');
     if (ok.length || (want.length === 1 && want[0] === 'none')) state.statuses = ok;
     if (bad.length) problems.push(`the status ${bad.map((s) => `“${s}”`).join(', ')}`);
   }
@@ -57,7 +57,7 @@ export function parseState(search) {
   }
   if (q.has('site')) {
     const id = q.get('site');
-    if (SITE_ID.test(id) && id.length <= 64) state.site = id;
+    if (validID(id)) state.site = id;
     else problems.push(`the site “${id}”`);
   }
   if (q.has('view')) {
@@ -84,20 +84,21 @@ export function formatView({ zoom, lat, lng }) {
   return `${z}/${lat.toFixed(digits)}/${lng.toFixed(digits)}`;
 }
 
-/** Reports whether every status is shown. */
-export function allStatuses(state) {
-  return STATUSES.every((s) => state.statuses.includes(s));
+/** Reports whether every status of the vocabulary is shown. */
+export function allStatuses(state, statuses) {
+  return statuses.every((s) => state.statuses.includes(s));
 }
 
 /**
  * Returns the query string (without "?") of a state. With options.at set, that date is written
  * when the state has none (a permalink pins the date); options.view false leaves the view out.
  */
-export function toQuery(state, options = {}) {
+export function toQuery(state, statuses, options = {}) {
   const q = new URLSearchParams();
   const at = state.at ?? options.at;
   if (at) q.set('at', at);
-  if (!allStatuses(state)) q.set('status', state.statuses.length ? state.statuses.join(',') : 'none');
+  if (state.compare) q.set('compare', state.compare);
+  if (!allStatuses(state, statuses)) q.set('status', state.statuses.length ? state.statuses.join(',') : 'none');
   if (state.countries.length) q.set('country', state.countries.join(','));
   if (state.providers.length) q.set('provider', state.providers.join(','));
   if (state.site) q.set('site', state.site);
@@ -107,28 +108,18 @@ export function toQuery(state, options = {}) {
 }
 
 /**
- * Returns the query string of the items request for a state: the date and the server-side filters.
- * The status filter is left to the caller, so that the counts of every status stay known.
- */
-export function itemsQuery(state, at, extra = {}) {
-  const q = new URLSearchParams();
-  if (at) q.set('at', at);
-  if (state.countries.length) q.set('country', state.countries.join(','));
-  if (state.providers.length) q.set('provider', state.providers.join(','));
-  for (const [k, v] of Object.entries(extra)) q.set(k, v);
-  return q.toString().replace(/%2C/g, ',');
-}
-
-/**
  * Returns the query string of a download of what a state shows at a date, in format f, or null
  * when it shows nothing (no status chosen).
  */
-export function downloadQuery(state, at, f) {
+export function downloadQuery(state, statuses, at, f) {
   if (!state.statuses.length) return null;
-  const extra = {};
-  if (!allStatuses(state)) extra.status = state.statuses.join(',');
-  if (f === 'csv') extra.f = 'csv';
-  extra.limit = '1000';
-  extra.download = '1';
-  return itemsQuery(state, at, extra);
+  const q = new URLSearchParams();
+  q.set('at', at);
+  if (state.countries.length) q.set('country', state.countries.join(','));
+  if (state.providers.length) q.set('provider', state.providers.join(','));
+  if (!allStatuses(state, statuses)) q.set('status', state.statuses.join(','));
+  if (f === 'csv') q.set('f', 'csv');
+  q.set('limit', '1000');
+  q.set('download', '1');
+  return q.toString().replace(/%2C/g, ',');
 }

@@ -1,5 +1,5 @@
 // Package web holds the browser viewer of dcatlas: its page template, ES modules, styles and the
-// vendored Leaflet and leaflet.markercluster files, embedded in the binary. It does no serving; the
+// vendored Leaflet files, embedded in the binary. It does no serving; the
 // api package serves Assets under /web/ and renders PageTemplate for /, /map and /embed.
 package web
 
@@ -14,8 +14,6 @@ import (
 //go:embed *.js *.css *.svg
 //go:embed vendor/leaflet/dist/leaflet.js vendor/leaflet/dist/leaflet.css vendor/leaflet/dist/images
 //go:embed vendor/leaflet/LICENSE vendor/leaflet/package.json
-//go:embed vendor/leaflet.markercluster/dist/leaflet.markercluster.js vendor/leaflet.markercluster/dist/MarkerCluster.css
-//go:embed vendor/leaflet.markercluster/MIT-LICENCE.txt vendor/leaflet.markercluster/package.json
 var assets embed.FS
 
 // pageTemplate is the html/template source of the viewer page, shared by the full map and the
@@ -23,6 +21,13 @@ var assets embed.FS
 //
 //go:embed templates/viewer.html
 var pageTemplate string
+
+// Modules returns the viewer's ES modules (app.js, state.js, …), which the page preloads so that
+// the browser fetches them at once rather than import by import.
+func Modules() []string {
+	names, _ := fs.Glob(assets, "*.js") // the pattern is valid: no error
+	return names
+}
 
 // Assets returns the static files of the viewer, with paths as served below /web/ (app.js,
 // vendor/leaflet/dist/leaflet.js, …).

@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"dcatlas/geo"
+
+	"dcatlas/internal/heavytest"
 )
 
 // chromiumPath returns the Chromium to test with, or skips the test.
@@ -33,7 +35,11 @@ func chromiumPath(t *testing.T) string {
 // browser's sans-serif (the Go fonts are not installed), so a few percent of the pixels, around
 // the letters, may differ.
 func TestSVGInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives Chromium: skipped with -short (.ci/run runs it)")
+	}
 	exe := chromiumPath(t)
+	heavytest.Lock(t)
 	fx := testFixture(t)
 	at := day(t, "2018-09-01")
 	mapSpec := fx.mapOf(at, geo.Filter{}, Extent{})

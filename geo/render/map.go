@@ -2,29 +2,34 @@ package render
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 
 	"github.com/paulmach/orb"
 
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 )
 
 // Map layout, in CSS pixels.
 const (
 	markerSize   = symbolBox // the symbols' size on the map, as in the web viewer
 	markerRadius = 11        // half the extent of a symbol with its pending ring
-	edge         = 12        // from the map's edge to a panel
-	panelPad     = 10        // inside a panel
-	panelRadius  = 4
-	titleSize    = 20
-	stampSize    = 13
-	legendSize   = 13
-	legendRow    = 22
-	legendSymbol = 20
-	labelSize    = 12
-	labelHalo    = 3
-	attribSize   = 10.5
+	// providerMarkerSize is the symbols' size on a map of several providers, whose sites often
+	// share a city.
+	providerMarkerSize = 19
+	edge               = 12 // from the map's edge to a panel
+	panelPad           = 10 // inside a panel
+	panelRadius        = 4
+	titleSize          = 20
+	stampSize          = 13
+	legendSize         = 13
+	legendRow          = 22
+	legendSymbol       = 20
+	labelSize          = 12
+	labelHalo          = 3
+	attribSize         = 10.5
 )
 
 // panelStyle is the look of the boxes holding the title, the legend and the attribution.
@@ -89,6 +94,12 @@ func drawMap(cv canvas, ts *typesetter, spec MapSpec, v view) {
 		return cmp.Or(cmp.Compare(a.at[1], b.at[1]), cmp.Compare(a.at[0], b.at[0]))
 	})
 
+	// On a map of several providers, sites in the same city often share a point: fan them out so
+	// that none hides another.
+	if len(spec.Providers) > 1 {
+		fanOut(placed, providerMarkerSize*0.55)
+	}
+
 	// Panels: their boxes first, as the labels must avoid them.
 	var panels []box
 	title := layoutTitle(ts, spec.Title, spec.Stamp, w)
@@ -99,17 +110,45 @@ func drawMap(cv canvas, ts *typesetter, spec MapSpec, v view) {
 	if attrib.text != "" {
 		panels = append(panels, attrib.box)
 	}
+	// On a map of several providers, a marker takes its provider's colour.
+	byProvider := len(spec.Providers) > 1
+	providerOf := func(m *Marker) (MapProvider, bool) {
+		for _, p := range spec.Providers {
+			if p.ID == m.Provider {
+				return p, true
+			}
+		}
+		return MapProvider{Color: Ink}, false
+	}
+	colorOf := func(m *Marker) basemap.Color {
+		if byProvider {
+			p, _ := providerOf(m)
+			return p.Color
+		}
+		return StatusColor(m.Status)
+	}
 	var legend legendLayout
 	if spec.Legend {
 		var counts geo.Counts
+		perProvider := map[string]int{}
 		seen := make(map[int]bool)
 		for _, p := range placed {
 			if !seen[p.i] {
 				seen[p.i] = true
 				counts.Add(geo.State{Status: p.m.Status, Pending: pendingEvent(p.m.Pending)})
+				perProvider[p.m.Provider]++
 			}
 		}
-		legend = layoutLegend(ts, counts, frame, title.box, attrib.box, placed)
+		var rows []legendRowLayout
+		if byProvider {
+			for _, p := range spec.Providers {
+				rows = append(rows, legendRowLayout{parts: symbolPartsIn(geo.StatusActive, p.Color), words: p.Name, count: perProvider[p.ID], bold: true})
+			}
+		}
+		status := statusRows(counts, byProvider)
+		status[0].gapBefore = byProvider
+		rows = append(rows, status...)
+		legend = layoutLegend(ts, rows, frame, title.box, attrib.box, placed)
 		if legend.shown {
 			panels = append(panels, legend.box)
 		}
@@ -122,9 +161,18 @@ func drawMap(cv canvas, ts *typesetter, spec MapSpec, v view) {
 	cv.group(groupAttrs{id: "map", clip: true})
 	cv.baseMap(v)
 	cv.group(groupAttrs{id: "markers"})
+	size := float64(markerSize)
+	if byProvider {
+		size = providerMarkerSize
+	}
 	for _, p := range placed {
-		cv.group(groupAttrs{class: "marker " + string(p.m.Status), title: markerTitle(p.m)})
-		drawMarker(cv, p.at, markerSize, p.m.Status, p.m.Pending)
+		class, title := "marker "+string(p.m.Status), markerTitle(p.m)
+		if prov, ok := providerOf(p.m); ok && byProvider {
+			class += " " + prov.ID
+			title = prov.Name + " · " + title
+		}
+		cv.group(groupAttrs{class: class, title: title})
+		drawMarker(cv, p.at, size, p.m.Status, colorOf(p.m), p.m.Pending)
 		cv.end()
 	}
 	cv.end()
@@ -143,6 +191,35 @@ func drawMap(cv canvas, ts *typesetter, spec MapSpec, v view) {
 	attrib.draw(cv)
 }
 
+// fanOut spreads each set of markers drawn at the same spot (within 2 pixels) evenly on a circle
+// of radius r around it, the first at the top, in the order of the markers.
+func fanOut(placed []placedMarker, r float64) {
+	done := make([]bool, len(placed))
+	for i := range placed {
+		if done[i] {
+			continue
+		}
+		group := []int{i}
+		for j := i + 1; j < len(placed); j++ {
+			if !done[j] && math.Hypot(placed[i].at[0]-placed[j].at[0], placed[i].at[1]-placed[j].at[1]) <= 2 {
+				group = append(group, j)
+			}
+		}
+		for _, j := range group {
+			done[j] = true
+		}
+		if len(group) < 2 {
+			continue
+		}
+		slices.SortFunc(group, func(a, b int) int { return cmp.Compare(placed[a].i, placed[b].i) })
+		c := placed[i].at
+		for k, j := range group {
+			a := 2*math.Pi*float64(k)/float64(len(group)) - math.Pi/2
+			placed[j].at = orb.Point{c[0] + r*math.Cos(a), c[1] + r*math.Sin(a)}
+		}
+	}
+}
+
 // pendingEvent stands for a pending change when counting: only its presence matters.
 func pendingEvent(pending bool) *geo.Event {
 	if pending {
@@ -153,7 +230,7 @@ func pendingEvent(pending bool) *geo.Event {
 
 // markerTitle is what an SVG viewer shows over a marker.
 func markerTitle(m *Marker) string {
-	s := statusWords(m.Status)
+	s := StatusLabel(m.Status)
 	if m.Pending {
 		s += ", change pending"
 	}
@@ -260,28 +337,49 @@ type legendRowLayout struct {
 	parts []part
 	words string
 	count int
-	y     float64 // the row's middle
+	bold  bool // a provider's row
+	// gapBefore leaves half a row above the row.
+	gapBefore bool
+	y         float64 // the row's middle
 }
 
-// layoutLegend places the legend in the first corner where it hides no symbol: bottom left,
-// bottom right (over the attribution) or top right; where it must hide some, in the corner where it
-// hides the fewest. It leaves the legend out when the map is too small for it.
-func layoutLegend(ts *typesetter, c geo.Counts, frame, title, attrib box, placed []placedMarker) legendLayout {
-	l := legendLayout{}
-	for _, st := range []geo.Status{geo.StatusActive, geo.StatusAnnounced, geo.StatusClosing, geo.StatusClosed} {
+// statusRows are the legend's rows of the statuses, with pending changes if there are any; in
+// neutral ink when the markers' colours tell their providers.
+func statusRows(c geo.Counts, neutral bool) []legendRowLayout {
+	var rows []legendRowLayout
+	for _, st := range LegendOrder() {
 		n := map[geo.Status]int{geo.StatusActive: c.Active, geo.StatusAnnounced: c.Announced, geo.StatusClosing: c.Closing, geo.StatusClosed: c.Closed}[st]
-		l.rows = append(l.rows, legendRowLayout{parts: symbolParts(st), words: statusWords(st), count: n})
+		parts := symbolParts(st)
+		if neutral {
+			parts = symbolPartsIn(st, inkMuted)
+		}
+		rows = append(rows, legendRowLayout{parts: parts, words: StatusLabel(st), count: n})
 	}
 	if c.Pending > 0 {
-		l.rows = append(l.rows, legendRowLayout{parts: []part{pendingRing(), pendingDot()}, words: "Change pending", count: c.Pending})
+		rows = append(rows, legendRowLayout{parts: []part{pendingRing(), pendingDot()}, words: "Change pending", count: c.Pending})
 	}
+	return rows
+}
+
+// layoutLegend places the legend's rows in the first corner where they hide no symbol: bottom
+// left, bottom right (over the attribution) or top right; where they must hide some, in the corner
+// where they hide the fewest. It leaves the legend out when the map is too small for it.
+func layoutLegend(ts *typesetter, rows []legendRowLayout, frame, title, attrib box, placed []placedMarker) legendLayout {
+	l := legendLayout{rows: rows}
 	var wordsW, countW float64
 	for _, r := range l.rows {
-		wordsW = max(wordsW, ts.width(r.words, legendSize, false))
+		wordsW = max(wordsW, ts.width(r.words, legendSize, r.bold))
 		countW = max(countW, ts.width(strconv.Itoa(r.count), legendSize, true))
 	}
 	bw := panelPad + legendSymbol + 8 + wordsW + 18 + countW + panelPad
-	bh := 2*(panelPad-3) + legendRow*float64(len(l.rows))
+	// A half row parts the providers from the statuses.
+	gaps := 0.0
+	for _, r := range l.rows {
+		if r.gapBefore {
+			gaps += legendRow / 2
+		}
+	}
+	bh := 2*(panelPad-3) + legendRow*float64(len(l.rows)) + gaps
 	w, h := frame.x1, frame.y1
 	bottomLeft := box{edge, h - edge - bh, edge + bw, h - edge}
 	if bottomLeft.overlaps(attrib.grow(4)) { // a narrow map: stand on the attribution
@@ -317,8 +415,12 @@ func layoutLegend(ts *typesetter, c geo.Counts, frame, title, attrib box, placed
 		return legendLayout{} // no room for it
 	}
 	l.box = corners[best]
+	gap := 0.0
 	for i := range l.rows {
-		l.rows[i].y = l.box.y0 + panelPad - 3 + legendRow*(float64(i)+0.5)
+		if l.rows[i].gapBefore {
+			gap += legendRow / 2
+		}
+		l.rows[i].y = l.box.y0 + panelPad - 3 + legendRow*(float64(i)+0.5) + gap
 	}
 	l.countX = l.box.x1 - panelPad
 	l.shown = true
@@ -332,7 +434,7 @@ func (l legendLayout) draw(cv canvas) {
 		sx := l.box.x0 + panelPad + legendSymbol/2
 		drawSymbol(cv, orb.Point{sx, r.y}, legendSymbol, r.parts...)
 		base := r.y + legendSize*0.35
-		cv.text(sx+legendSymbol/2+8, base, r.words, textStyle{size: legendSize, fill: Ink, class: "legend"})
+		cv.text(sx+legendSymbol/2+8, base, r.words, textStyle{size: legendSize, bold: r.bold, fill: Ink, class: "legend"})
 		cv.text(l.countX, base, strconv.Itoa(r.count), textStyle{size: legendSize, bold: true, anchor: anchorEnd, fill: Ink, class: "legend-count"})
 	}
 	cv.end()

@@ -94,6 +94,10 @@ type MapSpec struct {
 	// Labels writes the sites' names beside their symbols where they fit without overlapping
 	// anything.
 	Labels bool
+	// Providers are the providers of the markers. When it holds more than one, each marker is
+	// drawn in its provider's colour, its status told by shape and fill alone, and the legend counts
+	// the markers per provider as well as per status.
+	Providers []MapProvider
 	// Title, when set, is written large at the top left.
 	Title string
 	// Stamp says what the map shows and when, such as "Alibaba Cloud regions as of 2018-09-01";
@@ -103,10 +107,18 @@ type MapSpec struct {
 	Attribution string
 }
 
+// MapProvider is a provider as a map's markers and legend show it.
+type MapProvider struct {
+	ID    string
+	Name  string // in the legend, e.g. "AWS"
+	Color basemap.Color
+}
+
 // Marker is one site on a map.
 type Marker struct {
-	Point  orb.Point // longitude, latitude
-	Status geo.Status
+	Point    orb.Point // longitude, latitude
+	Provider string    // the provider's id
+	Status   geo.Status
 	// Pending marks a change of status whose date is not yet certain: a dashed ring.
 	Pending bool
 	// Label is the name written beside the symbol when the map has labels.
@@ -118,7 +130,7 @@ type Marker struct {
 func MarkersOf(ms []geo.Match) []Marker {
 	out := make([]Marker, len(ms))
 	for i, m := range ms {
-		out[i] = Marker{Point: m.Site.Point, Status: m.State.Status, Pending: m.State.Pending != nil, Label: m.Site.Name}
+		out[i] = Marker{Point: m.Site.Point, Provider: m.Site.Provider, Status: m.State.Status, Pending: m.State.Pending != nil, Label: m.Site.Name}
 	}
 	return out
 }
@@ -183,17 +195,23 @@ type TimelineSpec struct {
 	Attribution string
 }
 
-func (s *TimelineSpec) check() error {
-	if s.Scale == 0 {
-		s.Scale = 1
-	}
-	return checkSize(s.Width, s.Height, s.Scale)
-}
-
 // Timeline draws the chart spec describes and writes it to w as f. Errors wrap ErrInvalidSpec, or
 // come from w, or are ctx's error when it ends first.
 func Timeline(ctx context.Context, w io.Writer, spec TimelineSpec, f Format) error {
-	if err := spec.check(); err != nil {
+	size := chartSize{spec.Width, spec.Height, spec.Scale}
+	return drawChart(ctx, w, size, docTitle(spec.Title, spec.Stamp), f, func(cv canvas, ts *typesetter) { drawTimeline(cv, ts, spec) })
+}
+
+// chartSize is a chart's size in CSS pixels and its PNG's pixel ratio (0 means 1).
+type chartSize struct{ width, height, scale int }
+
+// drawChart checks a chart's size, draws it with draw on a canvas of format f, and writes it to
+// w, unless ctx ends first; title names the SVG document.
+func drawChart(ctx context.Context, w io.Writer, size chartSize, title string, f Format, draw func(canvas, *typesetter)) error {
+	if size.scale == 0 {
+		size.scale = 1
+	}
+	if err := checkSize(size.width, size.height, size.scale); err != nil {
 		return err
 	}
 	ts, err := newTypesetter()
@@ -202,12 +220,12 @@ func Timeline(ctx context.Context, w io.Writer, spec TimelineSpec, f Format) err
 	}
 	switch f {
 	case PNG:
-		c := newRaster(ctx, spec.Width, spec.Height, spec.Scale, nil)
-		drawTimeline(c, ts, spec)
+		c := newRaster(ctx, size.width, size.height, size.scale, nil)
+		draw(c, ts)
 		return encode(ctx, c, w)
 	case SVG:
-		c := newSVG(spec.Width, spec.Height, nil, docTitle(spec.Title, spec.Stamp))
-		drawTimeline(c, ts, spec)
+		c := newSVG(size.width, size.height, nil, title)
+		draw(c, ts)
 		return encode(ctx, c, w)
 	}
 	return fmt.Errorf("%w: unknown format %v", ErrInvalidSpec, f)

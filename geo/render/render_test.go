@@ -40,6 +40,9 @@ func TestMapGolden(t *testing.T) {
 			s.Title = "Alibaba Cloud in Asia, September 2018"
 			return s
 		}, image2{1200, 800}},
+		{"providers-2025-09-24.png", func() MapSpec {
+			return fx.providersMap(t, day(t, "2025-09-24"))
+		}, image2{1200, 800}},
 		{"sites-retina-2025-09-24.png", func() MapSpec {
 			s := fx.mapOf(day(t, "2025-09-24"), geo.Filter{}, SitesExtent(nil))
 			s.Width, s.Height, s.Scale = 600, 400, 2
@@ -117,4 +120,61 @@ func TestCancelledDrawingStops(t *testing.T) {
 			t.Errorf("%v timeline: %v and %d bytes, want context.Canceled and nothing", f, err, buf.Len())
 		}
 	}
+}
+
+// providersMap is the map of every provider's sites at day at, coloured by provider, as the API
+// draws it.
+func (fx fixture) providersMap(tb testing.TB, at geo.Day) MapSpec {
+	tb.Helper()
+	spec := MapSpec{
+		Width: 1200, Height: 800, Scale: 1,
+		Markers:     MarkersOf(fx.all.Select(at, geo.Filter{})),
+		Legend:      true,
+		Stamp:       "Alibaba Cloud, Amazon Web Services, Microsoft Azure, Google Cloud regions as of " + at.String(),
+		Attribution: testAttribution,
+	}
+	for _, p := range fx.all.Providers {
+		c, ok := HexColor(p.Colour)
+		if !ok {
+			tb.Fatalf("%s: colour %q", p.ID, p.Colour)
+		}
+		spec.Providers = append(spec.Providers, MapProvider{ID: p.ID, Name: p.ShortName, Color: c})
+	}
+	return spec
+}
+
+// raceOf is the race of every provider until day until, as the API draws it.
+func (fx fixture) raceOf(tb testing.TB, until geo.Day) RaceSpec {
+	tb.Helper()
+	spec := RaceSpec{
+		Width: 1200, Height: 500, Until: until,
+		Title:       "The race: cloud regions in service",
+		Stamp:       "Regions in service (active or closing) per provider, until " + until.String(),
+		Sources:     "Sources: each provider's announcements, news of record, SDK region lists; every date sourced per site",
+		Attribution: "Data: dcatlas",
+	}
+	for _, p := range fx.all.Providers {
+		c, ok := HexColor(p.Colour)
+		if !ok {
+			tb.Fatalf("%s: colour %q", p.ID, p.Colour)
+		}
+		tl := fx.all.Timeline(geo.Filter{Providers: []string{p.ID}}, until)
+		spec.Lines = append(spec.Lines, RaceLine{Name: p.ShortName, Color: c, Highlight: p.ID == "alibaba-cloud", Changes: tl.Changes})
+	}
+	return spec
+}
+
+func TestRaceGolden(t *testing.T) {
+	fx := testFixture(t)
+	spec := fx.raceOf(t, day(t, "2025-09-24"))
+	var buf bytes.Buffer
+	if err := Race(context.Background(), &buf, spec, PNG); err != nil {
+		t.Fatal(err)
+	}
+	goldenPNG(t, "race-2025-09-24.png", buf.Bytes())
+	buf.Reset()
+	if err := Race(context.Background(), &buf, spec, SVG); err != nil {
+		t.Fatal(err)
+	}
+	goldenSVG(t, "race-2025-09-24.svg", buf.Bytes())
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // The status palette is Okabe and Ito's, safe for colour-blind readers; each status also has its
-// own shape, so the map reads in grayscale. The web viewer draws the same symbols (web/symbols.js;
-// a test keeps the colours equal).
+// own shape, so the map reads in grayscale. The web viewer draws the same symbols (web/symbols.js)
+// in the colours it receives from here in /history.json.
 const (
 	ColorActive    basemap.Color = 0x009E73 // bluish green
 	ColorAnnounced basemap.Color = 0x0072B2 // blue
@@ -41,8 +41,8 @@ func StatusColor(st geo.Status) basemap.Color {
 	return Ink
 }
 
-// statusWords are the legend's words for each status, as the viewer's legend has them.
-func statusWords(st geo.Status) string {
+// StatusLabel returns the legend's word for a status, as the maps, charts and the web viewer show it.
+func StatusLabel(st geo.Status) string {
 	switch st {
 	case geo.StatusActive:
 		return "Active"
@@ -71,8 +71,11 @@ type circlePart struct{ cx, cy, r float64 }
 type rectPart struct{ x, y, w, h, rx float64 }
 
 // symbolParts returns the shapes of a status's symbol, as web/symbols.js draws them.
-func symbolParts(st geo.Status) []part {
-	c := StatusColor(st)
+func symbolParts(st geo.Status) []part { return symbolPartsIn(st, StatusColor(st)) }
+
+// symbolPartsIn returns the shapes of a status's symbol in colour c: on a map of several
+// providers the colour tells the provider, and the shape and fill alone the status.
+func symbolPartsIn(st geo.Status, c basemap.Color) []part {
 	white2 := style{stroke: solid(white), width: 2}
 	switch st {
 	case geo.StatusActive:
@@ -149,10 +152,11 @@ func drawSymbol(cv canvas, c orb.Point, size float64, parts ...part) {
 	}
 }
 
-// drawMarker draws the symbol of a status, with the pending ring under it when pending.
-func drawMarker(cv canvas, c orb.Point, size float64, st geo.Status, pending bool) {
+// drawMarker draws the symbol of a status in colour col, with the pending ring under it when
+// pending.
+func drawMarker(cv canvas, c orb.Point, size float64, st geo.Status, col basemap.Color, pending bool) {
 	if pending {
 		drawSymbol(cv, c, size, pendingRing())
 	}
-	drawSymbol(cv, c, size, symbolParts(st)...)
+	drawSymbol(cv, c, size, symbolPartsIn(st, col)...)
 }

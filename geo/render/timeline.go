@@ -20,9 +20,6 @@ const (
 	chartLegendGap = 22 // between legend entries
 )
 
-// layerOrder is the stacking order of the statuses, bottom up.
-var layerOrder = [4]geo.Status{geo.StatusActive, geo.StatusClosing, geo.StatusAnnounced, geo.StatusClosed}
-
 // countOf returns the count of a status.
 func countOf(c geo.Counts, st geo.Status) int {
 	switch st {
@@ -61,20 +58,8 @@ func drawTimeline(cv canvas, ts *typesetter, spec TimelineSpec) {
 	changes := spec.Timeline.Changes
 
 	// Header: title, stamp, legend.
-	y := float64(chartEdge)
 	maxW := w - 2*chartEdge
-	if t := fitText(ts, spec.Title, titleSize, true, maxW); t != "" {
-		_, _, capH := ts.metrics(titleSize, true)
-		y += capH
-		cv.text(chartEdge, y, t, textStyle{size: titleSize, bold: true, fill: Ink, class: "title"})
-		y += 10
-	}
-	if s := fitText(ts, spec.Stamp, stampSize, false, maxW); s != "" {
-		_, _, capH := ts.metrics(stampSize, false)
-		y += capH
-		cv.text(chartEdge, y, s, textStyle{size: stampSize, fill: inkMuted, class: "stamp"})
-		y += 10
-	}
+	y := drawChartHeader(cv, ts, spec.Title, spec.Stamp, maxW)
 	var last geo.Counts
 	if len(changes) > 0 {
 		last = changes[len(changes)-1].Counts
@@ -101,13 +86,7 @@ func drawTimeline(cv canvas, ts *typesetter, spec TimelineSpec) {
 		return // too small for a plot
 	}
 	Y := func(v float64) float64 { return plot.y1 - v/top*(plot.y1-plot.y0) }
-	for v := 0.0; v <= top+1e-9; v += step {
-		yy := math.Round(Y(v)) + 0.5
-		if v > 0 {
-			cv.path(path{}.moveTo(plot.x0, yy).lineTo(plot.x1, yy), style{stroke: solid(gridColor), width: 1})
-		}
-		cv.text(plot.x0-8, Y(v)+axisLabelSize*0.35, strconv.Itoa(int(v)), textStyle{size: axisLabelSize, anchor: anchorEnd, fill: inkMuted, class: "axis"})
-	}
+	drawYAxis(cv, plot, top, step, Y)
 	from, until := spec.Until-365, spec.Until+1
 	if len(changes) > 0 {
 		from = geo.DayOf(changes[0].Date.Year(), 1, 1)
@@ -121,6 +100,7 @@ func drawTimeline(cv canvas, ts *typesetter, spec TimelineSpec) {
 	X := timeScale(from, changes[len(changes)-1].Date, until, plot)
 	// Each layer: a polygon along the top of its band, left to right, then back along its bottom.
 	cv.group(groupAttrs{id: "areas"})
+	layerOrder := StackOrder()
 	for li, st := range layerOrder {
 		any := false
 		var upper, lower []orb.Point
@@ -151,7 +131,7 @@ func drawTimeline(cv canvas, ts *typesetter, spec TimelineSpec) {
 			poly = append(poly, lower[i])
 		}
 		color := StatusColor(st)
-		cv.group(groupAttrs{class: "area " + string(st), title: statusWords(st)})
+		cv.group(groupAttrs{class: "area " + string(st), title: StatusLabel(st)})
 		cv.path(path{{pts: poly, closed: true}}, style{fill: paint{color, 0.85}})
 		cv.end()
 	}
@@ -178,6 +158,18 @@ func timeScale(from, last, until geo.Day, plot box) func(geo.Day) float64 {
 			return plot.x0 + float64(d-from)/float64(last-from)*(split-plot.x0)
 		}
 		return split + float64(d-last)/float64(until-last)*minLastState
+	}
+}
+
+// drawYAxis writes the counts every step from 0 to top left of the plot, with a grid line at each
+// but 0.
+func drawYAxis(cv canvas, plot box, top, step float64, Y func(float64) float64) {
+	for v := 0.0; v <= top+1e-9; v += step {
+		yy := math.Round(Y(v)) + 0.5
+		if v > 0 {
+			cv.path(path{}.moveTo(plot.x0, yy).lineTo(plot.x1, yy), style{stroke: solid(gridColor), width: 1})
+		}
+		cv.text(plot.x0-8, Y(v)+axisLabelSize*0.35, strconv.Itoa(int(v)), textStyle{size: axisLabelSize, anchor: anchorEnd, fill: inkMuted, class: "axis"})
 	}
 }
 
@@ -223,6 +215,25 @@ func drawXAxis(cv canvas, ts *typesetter, plot box, from, until geo.Day, X func(
 	}
 }
 
+// drawChartHeader writes a chart's title and stamp at its top left, each shortened to maxW, and
+// returns the y below them.
+func drawChartHeader(cv canvas, ts *typesetter, title, stamp string, maxW float64) float64 {
+	y := float64(chartEdge)
+	if t := fitText(ts, title, titleSize, true, maxW); t != "" {
+		_, _, capH := ts.metrics(titleSize, true)
+		y += capH
+		cv.text(chartEdge, y, t, textStyle{size: titleSize, bold: true, fill: Ink, class: "title"})
+		y += 10
+	}
+	if s := fitText(ts, stamp, stampSize, false, maxW); s != "" {
+		_, _, capH := ts.metrics(stampSize, false)
+		y += capH
+		cv.text(chartEdge, y, s, textStyle{size: stampSize, fill: inkMuted, class: "stamp"})
+		y += 10
+	}
+	return y
+}
+
 // drawChartLegend writes a row of entries, one per status with its symbol and count, wrapping at
 // right, from (x, y) the row's top; it returns the bottom of the last row.
 func drawChartLegend(cv canvas, ts *typesetter, c geo.Counts, x, y, right float64) float64 {
@@ -230,8 +241,8 @@ func drawChartLegend(cv canvas, ts *typesetter, c geo.Counts, x, y, right float6
 	defer cv.end()
 	row := float64(legendRow)
 	cx := x
-	for _, st := range [4]geo.Status{geo.StatusActive, geo.StatusAnnounced, geo.StatusClosing, geo.StatusClosed} {
-		words := statusWords(st)
+	for _, st := range LegendOrder() {
+		words := StatusLabel(st)
 		count := strconv.Itoa(countOf(c, st))
 		ww := ts.width(words, legendSize, false)
 		cw := ts.width(count, legendSize, true)

@@ -38,8 +38,6 @@ files_for() {
   case "$1" in
     leaflet)
       echo "dist/leaflet.js dist/leaflet.css dist/images/* ?dist/leaflet-src.esm.js" ;;
-    leaflet.markercluster)
-      echo "dist/leaflet.markercluster.js dist/MarkerCluster.css dist/MarkerCluster.Default.css" ;;
     axe-core)
       echo "axe.min.js" ;;
     maplibre-gl)

@@ -1,0 +1,105 @@
+// What every view shows, derived from the state and the history alone: derive(state, history) is
+// pure, so the map, the counts, the lists and the chart never disagree, and a state read from a
+// permalink shows exactly what its writer saw.
+
+import { withWindows, stateAt, select, countsOf } from './status.js';
+
+/**
+ * Prepares the /history.json document for derive: each site's events with their windows, the days
+ * at which any count can change, and the first day with a site.
+ */
+export function prepareHistory(doc) {
+  const sites = doc.sites.map((s) => ({ ...s, events: withWindows(s.events.map(([date, status]) => ({ date, status }))) }));
+  const days = new Set();
+  for (const s of sites) {
+    for (const e of s.events) {
+      days.add(e.earliest);
+      days.add(e.latest);
+    }
+  }
+  const changeDays = [...days].filter((d) => d <= doc.today).sort();
+  const first = sites.flatMap((s) => s.events.slice(0, 1).map((e) => e.latest)).sort()[0] ?? doc.today;
+  return {
+    ...doc,
+    sites,
+    byId: new Map(sites.map((s) => [s.id, s])),
+    statusOrder: doc.statuses.map((s) => s.status),
+    changeDays,
+    first,
+  };
+}
+
+/** The filter of a state without its statuses: what counts are taken over. */
+export function placeFilter(state) {
+  return { countries: state.countries, providers: state.providers };
+}
+
+/**
+ * Returns the sites whose status differs between days from and to, among those passing filter, as
+ * { site, before, after } (states at from and to), ordered by the date of the change.
+ */
+export function changesBetween(sites, from, to, filter) {
+  const out = [];
+  for (const site of sites) {
+    const before = stateAt(site.events, from);
+    const after = stateAt(site.events, to);
+    if (before.status === after.status) continue;
+    const seen = after.status ? after : before;
+    if ((filter.countries?.length && !filter.countries.includes(site.country))
+      || (filter.providers?.length && !filter.providers.includes(site.provider))) continue;
+    if (!seen.status) continue;
+    out.push({ site, before, after });
+  }
+  const when = (c) => (c.after.since ?? c.before.since)?.latest ?? '';
+  return out.sort((a, b) => when(a).localeCompare(when(b)) || a.site.name.localeCompare(b.site.name));
+}
+
+/**
+ * Returns what the page shows for a state: the day, the sites shown with their states, the counts
+ * per status (before the status filter), the counts per country (before the country filter), the
+ * changes from state.compare (or, while playing, from the previous step, state.stepFrom) to the day,
+ * and the selected site.
+ */
+export function derive(state, history) {
+  const at = state.at ?? history.today;
+  const place = placeFilter(state);
+  const inPlace = select(history.sites, at, place);
+  const shown = inPlace.filter((m) => state.statuses.includes(m.state.status));
+  const perCountry = new Map();
+  for (const m of select(history.sites, at, { providers: state.providers })) {
+    perCountry.set(m.site.country, (perCountry.get(m.site.country) ?? 0) + 1);
+  }
+  const from = state.compare ?? state.stepFrom ?? null;
+  const changes = from && from !== at ? changesBetween(history.sites, from, at, place) : [];
+  const site = state.site ? history.byId.get(state.site) ?? null : null;
+  return {
+    at,
+    from,
+    comparing: Boolean(state.compare),
+    shown,
+    counts: countsOf(inPlace),
+    perCountry,
+    changes,
+    changed: new Set(changes.map((c) => c.site.id)),
+    site,
+    siteState: site ? stateAt(site.events, at) : null,
+  };
+}
+
+/**
+ * Returns the counts per status at every day a count changes, for the sites passing filter, up to
+ * until: [{ date, announced, active, closing, closed, pending }], as /timeline's changes.
+ */
+export function series(history, filter, until) {
+  const out = [];
+  let last = '';
+  for (const day of history.changeDays) {
+    if (day > until) break;
+    const c = countsOf(select(history.sites, day, filter));
+    const key = JSON.stringify(c);
+    if (key === last) continue;
+    last = key;
+    out.push({ date: day, ...c });
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+// Placing site symbols and their labels on the map without overlaps. Symbols that would overlap
+// are grouped, and groups that would overlap are merged, until no two boxes touch; a small group
+// is then spread into a ring of single symbols around its centre where the ring has room (each
+// keeps its true position, for a leader line); labels go on the
+// first side of their symbol (right, left, above, below) where they cover nothing already placed,
+// and are left out where no side is free. Pure: positions are pixels of the map's projection at
+// the current zoom, so panning needs no new layout.
+
+const GAP = 2;
+
+/** Reports whether two boxes [x0, y0, x1, y1] overlap, GAP pixels apart counting as touching. */
+export function overlaps(a, b) {
+  return a[0] < b[2] + GAP && b[0] < a[2] + GAP && a[1] < b[3] + GAP && b[1] < a[3] + GAP;
+}
+
+function box(x, y, size) {
+  return [x - size / 2, y - size / 2, x + size / 2, y + size / 2];
+}
+
+/**
+ * Lays out items [{ id, x, y, rank, label }] (rank: lower is placed first). opts: size (a
+ * symbol's side), groupSize(n) (a group's side), spread (the largest group to spread, 0 for
+ * none), labelWidth(text), labelHeight, and view (a box labels must stay in, or none). Returns nodes [{ members (items), x, y, size, box,
+ * label: null | { side, box } }]; a spread symbol's x, y differ from its item's.
+ */
+export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHeight, view = null }) {
+  let nodes = items.map((it) => ({ members: [it], x: it.x, y: it.y, size, box: box(it.x, it.y, size) }));
+  for (let merged = true; merged;) {
+    merged = false;
+    outer:
+    for (let i = 0; i < nodes.length; i++) {
+      for (let j = i + 1; j < nodes.length; j++) {
+        if (!overlaps(nodes[i].box, nodes[j].box)) continue;
+        const members = [...nodes[i].members, ...nodes[j].members];
+        const x = members.reduce((s, m) => s + m.x, 0) / members.length;
+        const y = members.reduce((s, m) => s + m.y, 0) / members.length;
+        const side = groupSize(members.length);
+        nodes[i] = { members, x, y, size: side, box: box(x, y, side) };
+        nodes.splice(j, 1);
+        merged = true;
+        break outer;
+      }
+    }
+  }
+  // Spread the small groups, largest first room permitting.
+  for (const g of nodes.filter((n) => n.members.length > 1 && n.members.length <= spread).sort((a, b) => a.members.length - b.members.length)) {
+    const k = g.members.length;
+    const r = (Math.SQRT2 * (size + GAP + 1)) / (2 * Math.sin(Math.PI / k)); // boxes, not discs, must clear
+    // Members keep their compass order round the centre, so the ring looks like the map.
+    const sorted = [...g.members].sort((a, b) => Math.atan2(a.y - g.y, a.x - g.x) - Math.atan2(b.y - g.y, b.x - g.x));
+    const turn = Math.atan2(sorted[0].y - g.y, sorted[0].x - g.x);
+    const ring = sorted.map((m, i) => {
+      const a = turn + (2 * Math.PI * i) / k;
+      const x = g.x + r * Math.cos(a);
+      const y = g.y + r * Math.sin(a);
+      return { members: [m], x, y, size, box: box(x, y, size) };
+    });
+    const others = nodes.filter((n) => n !== g);
+    if (ring.every((n) => others.every((o) => !overlaps(o.box, n.box)))) {
+      nodes = [...others, ...ring];
+    }
+  }
+  const taken = nodes.map((n) => n.box);
+  const singles = nodes.filter((n) => n.members.length === 1 && n.members[0].label)
+    .sort((a, b) => a.members[0].rank - b.members[0].rank);
+  for (const n of singles) {
+    const w = labelWidth(n.members[0].label);
+    const h = labelHeight;
+    const r = n.size / 2 + 3;
+    const candidates = [
+      ['r', [n.x + r, n.y - h / 2, n.x + r + w, n.y + h / 2]],
+      ['l', [n.x - r - w, n.y - h / 2, n.x - r, n.y + h / 2]],
+      ['t', [n.x - w / 2, n.y - r - h, n.x + w / 2, n.y - r]],
+      ['b', [n.x - w / 2, n.y + r, n.x + w / 2, n.y + r + h]],
+    ];
+    n.label = null;
+    for (const [side, b] of candidates) {
+      const inside = !view || (b[0] >= view[0] && b[1] >= view[1] && b[2] <= view[2] && b[3] <= view[3]);
+      if (inside && taken.every((t) => t === n.box || !overlaps(t, b))) {
+        n.label = { side, box: b };
+        taken.push(b);
+        break;
+      }
+    }
+  }
+  return nodes;
+}
