@@ -36,6 +36,10 @@ type serveConfig struct {
 	// basemapURL and basemapAttribution configure an external base map for the web viewer.
 	basemapURL         string
 	basemapAttribution string
+	// memoryLimit and workMemory are sizes as given, empty when not; see resolveMemory.
+	memoryLimit, workMemory string
+	workWait                time.Duration
+	workSlots               int
 }
 
 // envOr returns the environment variable's value, or def when it is unset.
@@ -84,6 +88,18 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	fl.IntVar(&cfg.maxConns, "max-conns", maxConns, "open connections at most; idle ones are closed to make room, and beyond it new ones get 503 (env DCATLAS_MAX_CONNS; default 10000 or the open-file limit less 128)")
 	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
+	fl.StringVar(&cfg.memoryLimit, "memory-limit", envOr("DCATLAS_MEMORY_LIMIT", ""), "soft memory limit of the process, e.g. 1GiB, or off; default GOMEMLIMIT, else 90% of the cgroup's limit, else 1GiB (env DCATLAS_MEMORY_LIMIT)")
+	fl.StringVar(&cfg.workMemory, "work-memory", envOr("DCATLAS_WORK_MEMORY", ""), "memory that answers being built may hold at once, e.g. 480MiB; default half of what the memory limit leaves beside the cache (env DCATLAS_WORK_MEMORY)")
+	workWait, err := time.ParseDuration(envOr("DCATLAS_WORK_WAIT", api.DefaultWorkWait.String()))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_WORK_WAIT: %w", err)
+	}
+	workSlots, err := strconv.Atoi(envOr("DCATLAS_WORK_SLOTS", strconv.Itoa(api.DefaultWorkSlots())))
+	if err != nil {
+		return cfg, fmt.Errorf("DCATLAS_WORK_SLOTS: %w", err)
+	}
+	fl.IntVar(&cfg.workSlots, "work-slots", workSlots, "answers of each kind (drawings, data) built at once; default one less than the CPUs, at least 1 (env DCATLAS_WORK_SLOTS)")
+	fl.DurationVar(&cfg.workWait, "work-wait", workWait, "how long a request waits for room to build its answer before it is answered 503 with Retry-After; under --shutdown-timeout (env DCATLAS_WORK_WAIT)")
 	if err := fl.Parse(args); err != nil {
 		return cfg, errUsage
 	}
@@ -98,6 +114,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if cfg.cacheBytes < 1 {
 		return cfg, fmt.Errorf("--cache-mb must be at least 1")
+	}
+	if cfg.workWait <= 0 || cfg.workSlots < 1 {
+		return cfg, fmt.Errorf("--work-wait must be above 0 and --work-slots at least 1")
 	}
 	cfg.cacheBytes <<= 20
 	if cfg.logBuffer < 4 {
@@ -126,6 +145,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The last lines, unless stderr is stalled: then they are lost rather than the exit.
 	defer func() { logs.Flush(time.Second); stopLog() }()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
+	mem, err := resolveMemory(cfg.memoryLimit, cfg.workMemory, cfg.cacheBytes, systemMemoryEnv(os.LookupEnv))
+	if err != nil {
+		return err
+	}
+	mem.apply()
+	log.Info("memory", "limit_bytes", mem.limit, "limit_from", mem.from, "work_bytes", mem.workBytes, "cache_bytes", cfg.cacheBytes)
 	start := time.Now()
 	atlas, err := data.Atlas()
 	if err != nil {
@@ -138,7 +163,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// Under pressure (over half the cap open), connections idle for 5 s are closed.
 	conns := connlimit.New(cfg.maxConns, 5*time.Second)
 	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
-		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst,
+		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, WorkBytes: mem.workBytes, WorkWait: cfg.workWait, WorkSlots: cfg.workSlots,
 		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution,
 		HideMetrics: cfg.metricsAddr != "",
 		Metrics:     append(conns.Collectors(), logs.collector())})

@@ -29,7 +29,7 @@ func (s *Server) handleChangesAtom(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.sendWork(c, cq.key(c.Path(), base, c.QueryParams()), jsonWorkBytes, func(context.Context) (*response, error) {
+	return s.sendWork(c, cq.key(c.Path(), base, c.QueryParams()), documentWork, func(context.Context) (*response, error) {
 		chs := s.ds.Changes(cq.from, cq.to, cq.filter)
 		chs = chs[:min(len(chs), maxFeedEntries)]
 		self := base + "/changes.atom"

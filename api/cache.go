@@ -3,12 +3,16 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
-	"container/list"
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
+
+	"github.com/maypok86/otter/v2"
+	"github.com/maypok86/otter/v2/stats"
 )
 
 // response is an encoded answer kept for reuse: a hit costs no computing, encoding or compressing.
@@ -71,10 +75,11 @@ func (r *response) setEntity(h http.Header, zipped bool) {
 }
 
 // Rough sizes of what the cache holds beside bodies and keys: a response with its prepared header
-// values, and a key's list element and map slot.
+// values; a body's key in the cache (otter's node and map slot); a raw key's index entry.
 const (
 	entryOverhead = 512
 	keyOverhead   = 128
+	rawOverhead   = 96
 )
 
 // newUncompressedResponse is newResponse for bodies that gzip cannot shrink, such as PNG.
@@ -107,111 +112,183 @@ func newResponse(contentType string, body []byte) *response {
 	return r
 }
 
-// cache keeps responses by key, evicting the least recently used beyond a byte budget. One
-// response may be kept under several keys (a request's raw key and its normal key): its bodies
-// count once against the budget, for as long as any key holds it. It is safe for concurrent use.
+// cache keeps encoded answers within a byte budget. Each answer is held once, under its normal
+// key (a cacheKey: the route and the parsed inputs the answer depends on), so that any number of
+// equivalent requests (other Host headers when a base URL is set, other percent-encodings, other
+// parameter orders) cost one body. Requests as they came (raw keys, see Server.rawKey) lead to
+// normal keys through a small index of their own, which holds keys only.
+//
+// Bodies are kept by otter (github.com/maypok86/otter/v2), a W-TinyLFU cache with eviction by
+// weight: a newcomer displaces the entry eviction would drop only if it has been asked for more
+// often (a count-min sketch of recent lookups), so a flood of keys asked for once cannot push out
+// the answers being hit, while a small LRU window still lets a new answer that is asked for again
+// soon in. It was chosen over ristretto, whose Set may drop entries under contention and settles
+// costs asynchronously, and over a hand-written segmented LRU: it is maintained, measured, and
+// weighs every entry exactly. It is safe for concurrent use.
 type cache struct {
-	mu       sync.Mutex
-	maxBytes int
-	bytes    int
-	order    *list.List // front = most recent; values are *cacheItem
-	items    map[string]*list.Element
-	refs     map[*response]int // how many keys hold each response
-	hits     uint64
-	misses   uint64
+	bodies *otter.Cache[string, *response]
+	counts *stats.Counter
+	raw    *rawIndex
 }
 
-type cacheItem struct {
-	key string
-	r   *response
-}
+// rawShare is the part of the cache's budget that the raw-key index may use.
+const rawShare = 16
+
+// bodyWeight is what an answer under key counts against the budget.
+func bodyWeight(key string, r *response) int { return len(key) + keyOverhead + r.size() }
 
 func newCache(maxBytes int) *cache {
-	return &cache{maxBytes: maxBytes, order: list.New(), items: map[string]*list.Element{}, refs: map[*response]int{}}
-}
-
-func (c *cache) get(key string) (*response, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[key]
-	if !ok {
-		c.misses++
-		return nil, false
+	counts := stats.NewCounter()
+	rawBytes := maxBytes / rawShare
+	return &cache{
+		counts: counts,
+		raw:    newRawIndex(rawBytes),
+		bodies: otter.Must(&otter.Options[string, *response]{
+			MaximumWeight: uint64(max(1, maxBytes-rawBytes)),
+			Weigher: func(key string, r *response) uint32 {
+				return uint32(min(bodyWeight(key, r), math.MaxUint32))
+			},
+			// Sized from the start, the frequency sketch counts lookups before the cache is half
+			// full (otter's default), so early favourites are known when eviction begins.
+			InitialCapacity: 1024,
+			StatsRecorder:   counts,
+			// Upkeep (recording hits in the policy, evicting) is done by the request that finds it
+			// due, not by a new goroutine: the budget holds at once, and a burst of hits is not
+			// forgotten because the goroutine that would drain them has not run yet.
+			Executor: func(upkeep func()) { upkeep() },
+		}),
 	}
-	c.hits++
-	c.order.MoveToFront(el)
-	return el.Value.(*cacheItem).r, true
 }
 
-// peek is get for a lookup that may well miss (a request's raw key): it counts hits, not misses.
+// get returns the answer under a normal key, counting a hit or a miss.
+func (c *cache) get(key string) (*response, bool) { return c.bodies.GetIfPresent(key) }
+
+// peek returns the answer under a normal key without counting the lookup: for a second look
+// after a miss.
 func (c *cache) peek(key string) (*response, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[key]
+	e, ok := c.bodies.GetEntryQuietly(key)
+	return e.Value, ok
+}
+
+// peekRaw returns the answer to a request seen before, by its raw key. It counts hits, not
+// misses: most new requests have no raw key yet, and their normal key is looked up next.
+func (c *cache) peekRaw(raw string) (*response, bool) {
+	key, ok := c.raw.lookup(raw)
 	if !ok {
 		return nil, false
 	}
-	c.hits++
-	c.order.MoveToFront(el)
-	return el.Value.(*cacheItem).r, true
+	return c.bodies.GetIfPresent(key)
 }
 
-// peekBytes is peek for a key held in bytes; it does not copy them.
-func (c *cache) peekBytes(key []byte) (*response, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[string(key)]
-	if !ok {
-		return nil, false
-	}
-	c.hits++
-	c.order.MoveToFront(el)
-	return el.Value.(*cacheItem).r, true
-}
-
+// put keeps an answer under its normal key.
 func (c *cache) put(key string, r *response) {
-	if r.size()+len(key)+keyOverhead > c.maxBytes {
+	if uint64(bodyWeight(key, r)) > c.bodies.GetMaximum() {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		it := el.Value.(*cacheItem)
-		if it.r == r {
-			c.order.MoveToFront(el)
+	c.bodies.Set(key, r)
+}
+
+// alias records that the request with the raw key is answered by the answer under key.
+func (c *cache) alias(raw, key string) { c.raw.add(raw, key) }
+
+// stats returns the hit and miss counts, the number of answers and raw keys held and their bytes.
+func (c *cache) stats() (hits, misses uint64, entries, bytes int) {
+	s := c.counts.Snapshot()
+	n, b := c.raw.size()
+	return s.Hits, s.Misses, c.bodies.EstimatedSize() + n, int(c.bodies.WeightedSize()) + b
+}
+
+// maxRawKey is the longest raw key indexed; longer requests are parsed each time, which costs
+// microseconds, rather than letting long spellings crowd the index.
+const maxRawKey = 2048
+
+// rawIndex maps raw keys to normal keys within a byte budget of its own: however many ways a
+// request is spelled, no spelling takes a body's room. Beyond its budget it drops keys by CLOCK
+// (second chance: a key looked up since the hand last passed survives one more turn), an
+// approximation of LRU whose lookups take only a read lock and, at most, set a flag.
+type rawIndex struct {
+	mu    sync.RWMutex
+	max   int
+	bytes int
+	m     map[string]*rawEntry
+	ring  []*rawEntry // the clock's face, in no particular order
+	hand  int
+}
+
+type rawEntry struct {
+	raw, key string
+	used     atomic.Bool
+}
+
+func (e *rawEntry) weight() int { return len(e.raw) + len(e.key) + rawOverhead }
+
+func newRawIndex(maxBytes int) *rawIndex {
+	return &rawIndex{max: maxBytes, m: map[string]*rawEntry{}}
+}
+
+// lookup returns the normal key that raw leads to.
+func (x *rawIndex) lookup(raw string) (string, bool) {
+	x.mu.RLock()
+	e := x.m[raw]
+	x.mu.RUnlock()
+	if e == nil {
+		return "", false
+	}
+	if !e.used.Load() { // write only when it changes: lookups share the entry
+		e.used.Store(true)
+	}
+	return e.key, true
+}
+
+// add makes raw lead to key.
+func (x *rawIndex) add(raw, key string) {
+	e := &rawEntry{raw: raw, key: key}
+	if len(raw) > maxRawKey || e.weight() > x.max {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if old := x.m[raw]; old != nil {
+		if old.key == key {
 			return
 		}
-		c.unref(it.r)
-		it.r = r
-		c.order.MoveToFront(el)
+		x.bytes += len(key) - len(old.key)
+		old.key = key
 	} else {
-		c.items[key] = c.order.PushFront(&cacheItem{key, r})
-		c.bytes += len(key) + keyOverhead
+		x.m[raw] = e
+		x.ring = append(x.ring, e)
+		x.bytes += e.weight()
 	}
-	if c.refs[r]++; c.refs[r] == 1 {
-		c.bytes += r.size()
-	}
-	for c.bytes > c.maxBytes {
-		last := c.order.Back()
-		it := last.Value.(*cacheItem)
-		c.order.Remove(last)
-		delete(c.items, it.key)
-		c.bytes -= len(it.key) + keyOverhead
-		c.unref(it.r)
+	for x.bytes > x.max {
+		x.evict()
 	}
 }
 
-// unref drops one key's hold on r, and r's bytes with the last one.
-func (c *cache) unref(r *response) {
-	if c.refs[r]--; c.refs[r] == 0 {
-		delete(c.refs, r)
-		c.bytes -= r.size()
+// evict drops one key: the first the hand reaches that was not used since its last turn.
+func (x *rawIndex) evict() {
+	for {
+		if x.hand >= len(x.ring) {
+			x.hand = 0
+		}
+		e := x.ring[x.hand]
+		if e.used.Swap(false) {
+			x.hand++
+			continue
+		}
+		// The newest key takes the slot and waits a whole turn, as a new key would behind the hand.
+		last := len(x.ring) - 1
+		x.ring[x.hand], x.ring[last] = x.ring[last], nil
+		x.ring = x.ring[:last]
+		x.hand++
+		delete(x.m, e.raw)
+		x.bytes -= e.weight()
+		return
 	}
 }
 
-// stats returns the hit and miss counts, the number of entries and their bytes.
-func (c *cache) stats() (hits, misses uint64, entries, bytes int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.hits, c.misses, len(c.items), c.bytes
+// size returns how many raw keys are held and their bytes.
+func (x *rawIndex) size() (n, bytes int) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.m), x.bytes
 }

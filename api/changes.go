@@ -95,7 +95,7 @@ func (s *Server) handleChanges(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.sendWork(c, cq.key(c.Path(), base, c.QueryParams()), jsonWorkBytes, func(context.Context) (*response, error) {
+	return s.sendWork(c, cq.key(c.Path(), base, c.QueryParams()), documentWork, func(context.Context) (*response, error) {
 		all := s.ds.Changes(cq.from, cq.to, cq.filter)
 		page := all[min(cq.offset, len(all)):min(cq.offset+cq.limit, len(all))]
 		var r *response

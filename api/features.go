@@ -327,7 +327,7 @@ func (s *Server) handleItems(c echo.Context) error {
 	base := s.baseURL(c)
 	// The links repeat the query as written, so it is part of the key beside its normal form.
 	key := keyOf(c.Path()).with("base", base).withQuery(sq).with("query", c.QueryParams().Encode())
-	return s.sendWork(c, key, jsonWorkBytes, func(context.Context) (*response, error) {
+	return s.sendWork(c, key, documentWork, func(context.Context) (*response, error) {
 		ms := s.ds.Select(sq.at, sq.filter)
 		geo.SortMatches(ms, sq.sortby)
 		matched := len(ms)

@@ -25,7 +25,7 @@ func (s *Server) handleProviders(c echo.Context) error {
 	}
 	base := s.baseURL(c)
 	key := keyOf(c.Path()).with("base", base).withQuery(sq)
-	return s.sendWork(c, key, jsonWorkBytes, func(context.Context) (*response, error) {
+	return s.sendWork(c, key, documentWork, func(context.Context) (*response, error) {
 		counts := make(map[string]*geo.Counts, len(s.ds.Providers))
 		kinds := make(map[string]map[geo.Kind]int, len(s.ds.Providers))
 		for _, p := range s.ds.Providers {

@@ -54,10 +54,12 @@ type Options struct {
 	// process's log buffer.
 	Metrics []prometheus.Collector
 	// WorkBytes bounds the memory that expensive answers hold while they are built (see work.go);
-	// WorkWait bounds how long a build waits for its share before the answer is 503. Zero means
-	// DefaultWorkBytes and DefaultWorkWait.
+	// WorkWait bounds how long a build waits for its share before the answer is 503; WorkSlots is
+	// how many builds of each kind (drawing, data) run at once. Zero means DefaultWorkBytes,
+	// DefaultWorkWait and DefaultWorkSlots().
 	WorkBytes int64
 	WorkWait  time.Duration
+	WorkSlots int
 }
 
 // DefaultCacheBytes is the response cache budget when Options leave it zero.
@@ -100,9 +102,12 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	if opts.WorkWait <= 0 {
 		opts.WorkWait = DefaultWorkWait
 	}
+	if opts.WorkSlots <= 0 {
+		opts.WorkSlots = DefaultWorkSlots()
+	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(),
-		work: newWorkLimiter(opts.WorkBytes, opts.WorkWait)}
+		work: newWorkLimiter(opts.WorkBytes, opts.WorkSlots, opts.WorkWait)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -259,13 +264,13 @@ func refuseBodies(next echo.HandlerFunc) echo.HandlerFunc {
 // matching If-None-Match, and sends gzip to clients that accept it. The response is also kept
 // under the request as it came (see fromCache).
 func (s *Server) send(c echo.Context, key cacheKey, build func() (*response, error)) error {
-	return s.sendWork(c, key, 0, func(context.Context) (*response, error) { return build() })
+	return s.sendWork(c, key, work{}, func(context.Context) (*response, error) { return build() })
 }
 
-// sendWork is send for a build that holds about cost bytes while it runs: on a miss it waits for
-// that share of the work budget first (none when cost is 0). Concurrent misses for the same key
-// wait for one build; it stops when every request waiting for it has gone.
-func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(context.Context) (*response, error)) error {
+// sendWork is send for a build that costs w: on a miss it waits for its share of the work budget
+// first (none for the zero work). Concurrent misses for the same key wait for one build; it stops
+// when every request waiting for it has gone.
+func (s *Server) sendWork(c echo.Context, key cacheKey, w work, build func(context.Context) (*response, error)) error {
 	r, ok := s.cache.get(string(key))
 	if !ok {
 		route, layer := routeLabel(c), c.Param("layer") // c is not used once the handler returns
@@ -274,8 +279,8 @@ func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(c
 			if r, ok := s.cache.peek(string(key)); ok {
 				return r, nil // built by a call that ended after our miss
 			}
-			if cost > 0 {
-				release, err := s.work.acquire(ctx, cost)
+			if w.bytes > 0 {
+				release, err := s.work.acquire(ctx, w)
 				if err != nil {
 					return nil, err
 				}
@@ -295,7 +300,7 @@ func (s *Server) sendWork(c echo.Context, key cacheKey, cost int64, build func(c
 		}
 	}
 	if raw, _ := c.Get(rawKeyName).(string); raw != "" {
-		s.cache.put(raw, r)
+		s.cache.alias(raw, string(key))
 	}
 	return s.write(c, r)
 }
@@ -349,17 +354,25 @@ func (s *Server) appendRawKey(dst []byte, c echo.Context) ([]byte, bool) {
 // rawKeySize is enough room for most raw keys, built on the stack.
 const rawKeySize = 256
 
+// rawKey is appendRawKey as a string, "" for requests that have none.
+func (s *Server) rawKey(c echo.Context) string {
+	var buf [rawKeySize]byte
+	if b, ok := s.appendRawKey(buf[:0], c); ok {
+		return string(b)
+	}
+	return ""
+}
+
 // fromCache answers a request seen before from the cache, with no parsing, computing or encoding.
 // The raw key is computed here, before the handler reads the clock: an answer built just after
 // midnight may land under the day before (whose key is no longer asked for), never the reverse.
 func (s *Server) fromCache(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		var buf [rawKeySize]byte
-		if raw, ok := s.appendRawKey(buf[:0], c); ok {
-			if r, ok := s.cache.peekBytes(raw); ok {
+		if raw := s.rawKey(c); raw != "" {
+			if r, ok := s.cache.peekRaw(raw); ok {
 				return s.write(c, r)
 			}
-			c.Set(rawKeyName, string(raw))
+			c.Set(rawKeyName, raw)
 		}
 		return next(c)
 	}

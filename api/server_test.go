@@ -239,27 +239,6 @@ func TestPanicBecomesProblem(t *testing.T) {
 	}
 }
 
-func TestCacheEvicts(t *testing.T) {
-	c := newCache(3 * (100 + entryOverhead + keyOverhead + 1))
-	for i, k := range []string{"a", "b", "c", "d"} {
-		c.put(k, &response{body: make([]byte, 100), etag: string(rune('0' + i))})
-	}
-	if _, ok := c.get("a"); ok {
-		t.Error("the oldest entry survived")
-	}
-	if _, ok := c.get("d"); !ok {
-		t.Error("the newest entry is gone")
-	}
-	_, _, n, bytes := c.stats()
-	if n != 3 || bytes > 3*(100+entryOverhead+keyOverhead+1) {
-		t.Errorf("%d entries, %d bytes", n, bytes)
-	}
-	c.put("huge", &response{body: make([]byte, 10000)})
-	if _, ok := c.get("huge"); ok {
-		t.Error("an entry larger than the cache was kept")
-	}
-}
-
 // wantProblem fails unless rec is a problem+json answer with the status, naming param (none when
 // empty) with a detail, and, when it names one, the accepted form.
 func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int, param string) {
@@ -288,44 +267,4 @@ func dayOf(t testing.TB, s string) geo.Day {
 		t.Fatal(err)
 	}
 	return d
-}
-
-// TestCacheCountsASharedBodyOnce checks that a response kept under several keys (a request's raw
-// key and its normal key) counts once against the budget, until its last key goes.
-func TestCacheCountsASharedBodyOnce(t *testing.T) {
-	body := func() *response { return &response{body: make([]byte, 10000)} }
-	one := body().size() + keyOverhead + 1
-	c := newCache(3 * one)
-	shared := body()
-	keys := []string{"a", "raw\x00a", "raw\x00A", "raw\x00%61"}
-	want := shared.size()
-	for _, k := range keys {
-		c.put(k, shared)
-		want += len(k) + keyOverhead
-	}
-	_, _, n, bytes := c.stats()
-	if n != 4 || bytes != want {
-		t.Fatalf("one body under 4 keys: %d entries, %d bytes, want 4 and %d", n, bytes, want)
-	}
-	c.put("a", shared) // again: nothing more to count
-	if _, _, _, again := c.stats(); again != bytes {
-		t.Errorf("putting the same answer again: %d bytes, was %d", again, bytes)
-	}
-	// Two other bodies: the budget holds two bodies and some keys, so the shared one's oldest
-	// keys go first, and its bytes only with the last of them.
-	c.put("b", body())
-	c.put("c", body())
-	if _, ok := c.get("b"); !ok {
-		t.Error("b was evicted although the shared body counted once")
-	}
-	_, _, n, bytes = c.stats()
-	if bytes > 3*one {
-		t.Errorf("%d entries hold %d bytes, over the budget %d", n, bytes, 3*one)
-	}
-	for _, k := range keys {
-		c.put(k, body()) // replace every key's answer: the shared body is dropped
-	}
-	if _, ok := c.refs[shared]; ok {
-		t.Error("the shared body is still counted after its last key was replaced")
-	}
 }

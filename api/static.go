@@ -104,7 +104,7 @@ func (im staticImage) params() []string {
 // registerStaticRoutes registers the static images. Maps need the base map: without one only the
 // timeline charts are served. Drawing is bounded by the work limiter (see work.go): the largest
 // image a request can ask for (2048×2048 CSS pixels at scale 2, zoom 6, labels) allocates about
-// 200 MB and takes about 1 s of CPU (BenchmarkStaticLargest).
+// 220 MB and takes about 1 s of CPU (BenchmarkStaticLargest).
 func (s *Server) registerStaticRoutes() {
 	for name, im := range staticImages() {
 		if im.kind == kindMap && s.opts.Atlas == nil {
@@ -124,8 +124,7 @@ func (s *Server) handleStatic(c echo.Context, im staticImage) error {
 	if done, err := s.headUncached(c, key, im.mediaType(), r.sq.cacheControl()); done {
 		return err
 	}
-	cost := pixelWork(r.width*r.scale, r.height*r.scale)
-	return s.sendWork(c, key, cost, func(ctx context.Context) (*response, error) {
+	return s.sendWork(c, key, r.work(), func(ctx context.Context) (*response, error) {
 		body, err := drawStatic(ctx, s.ds, s.opts.Atlas, r)
 		if err != nil {
 			return nil, err
@@ -189,6 +188,18 @@ type staticRequest struct {
 	download      bool
 	// byProvider draws the timeline as the race: a line per provider of its sites in service.
 	byProvider bool
+}
+
+// work is what drawing the image costs (see work.go): PNG by its pixels; an SVG map by its area,
+// for the base map's outlines it clips; an SVG chart is a small document.
+func (r staticRequest) work() work {
+	switch {
+	case r.image.format == render.PNG:
+		return rasterWork(r.width*r.scale, r.height*r.scale)
+	case r.image.kind == kindMap:
+		return vectorMapWork(r.width, r.height)
+	}
+	return documentWork
 }
 
 // cacheKey is the normalized request, for caching and ETags.

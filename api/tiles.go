@@ -160,9 +160,9 @@ func (s *Server) handleTile(c echo.Context) error {
 		return err
 	}
 	set := s.basemapSet(r)
-	cost := int64(tileWorkBytes)
+	cost := vectorTileWork
 	if set.Format == tileset.PNG {
-		cost = pixelWork(basemap.TileSize*r.scale, basemap.TileSize*r.scale)
+		cost = rasterWork(basemap.TileSize*r.scale, basemap.TileSize*r.scale)
 	}
 	if done, err := s.headUncached(c, keyOf(r.path()), set.MediaType(), basemapCacheControl); done {
 		return err
@@ -192,7 +192,7 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 	if done, err := s.headUncached(c, key, set.MediaType(), sq.cacheControl()); done {
 		return err
 	}
-	return s.sendWork(c, key, tileWorkBytes, func(ctx context.Context) (*response, error) {
+	return s.sendWork(c, key, vectorTileWork, func(ctx context.Context) (*response, error) {
 		b, err := set.Render(ctx, r.tile)
 		if err != nil {
 			return nil, err

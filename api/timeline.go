@@ -42,7 +42,7 @@ func (s *Server) handleTimeline(c echo.Context) error {
 		}
 	}
 	key := keyOf(c.Path()).withQuery(sq).with("until", until).with("by", q.Get(paramBy))
-	return s.sendWork(c, key, jsonWorkBytes, func(ctx context.Context) (*response, error) {
+	return s.sendWork(c, key, documentWork, func(ctx context.Context) (*response, error) {
 		tl := s.ds.Timeline(sq.filter, until)
 		doc := object{{"until", until.String()}, {"changes", tl.Changes}, {"years", tl.Years}}
 		if byProvider {

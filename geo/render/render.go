@@ -231,13 +231,26 @@ func drawChart(ctx context.Context, w io.Writer, size chartSize, title string, f
 	return fmt.Errorf("%w: unknown format %v", ErrInvalidSpec, f)
 }
 
-// encode writes a drawn canvas to w, unless ctx has ended: encoding a large image costs as much
-// as drawing it.
+// encode writes a drawn canvas to w, unless ctx has ended, and stops when it ends: encoding a
+// large image costs as much as drawing it.
 func encode(ctx context.Context, c interface{ encode(io.Writer) error }, w io.Writer) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return c.encode(w)
+	return c.encode(ctxWriter{ctx, w})
+}
+
+// ctxWriter fails its writes once ctx has ended, which stops the encoder writing to it.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (cw ctxWriter) Write(p []byte) (int, error) {
+	if err := cw.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return cw.w.Write(p)
 }
 
 // docTitle is the title of an SVG document: the image's title and stamp.

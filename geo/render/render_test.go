@@ -122,6 +122,36 @@ func TestCancelledDrawingStops(t *testing.T) {
 	}
 }
 
+// cancelOnWrite is a writer that ends a context at its first write.
+type cancelOnWrite struct {
+	cancel context.CancelFunc
+	writes int
+	bytes  int
+}
+
+func (w *cancelOnWrite) Write(p []byte) (int, error) {
+	w.writes++
+	w.bytes += len(p)
+	w.cancel()
+	return len(p), nil
+}
+
+// TestCancelledEncodingStops checks that a context ended while a large PNG is being encoded stops
+// the encoding: only what was written before it ended is written.
+func TestCancelledEncodingStops(t *testing.T) {
+	fx := testFixture(t)
+	at := day(t, "2020-01-01")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &cancelOnWrite{cancel: cancel}
+	spec := fx.mapOf(at, geo.Filter{}, Extent{})
+	spec.Width, spec.Height, spec.Scale = 1024, 1024, 2
+	err := Map(ctx, w, fx.atlas, spec, PNG)
+	if !errors.Is(err, context.Canceled) || w.writes != 1 {
+		t.Errorf("%v after %d writes (%d bytes), want context.Canceled after the first", err, w.writes, w.bytes)
+	}
+}
+
 // providersMap is the map of every provider's sites at day at, coloured by provider, as the API
 // draws it.
 func (fx fixture) providersMap(tb testing.TB, at geo.Day) MapSpec {
