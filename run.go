@@ -32,6 +32,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return export.Tiles(ctx, args, stdout, stderr)
 	case "render":
 		return export.Image(ctx, args, stdout, stderr)
+	case "export":
+		return export.Site(ctx, args, stdout, stderr)
 	case "help":
 		usage(stdout)
 		return nil
@@ -49,6 +51,8 @@ func usage(w io.Writer) {
                               write base-map or site tiles as {z}/{x}/{y} files (see dcatlas tiles export -h)
   dcatlas render map|timeline [flags] --out FILE.png|FILE.svg
                               draw a static map or timeline chart (see dcatlas render -h)
+  dcatlas export site [flags] DIR
+                              write the atlas as static files for any static host or CDN (see dcatlas export site -h)
 `)
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -18,6 +19,35 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	build    *prometheus.HistogramVec
 	limited  prometheus.Counter
+	// series keeps the children of requests and duration by requestSeries, so that counting a
+	// request neither hashes its labels nor takes the vectors' locks.
+	series sync.Map
+}
+
+// requestSeries are the labels of a request's metrics; few, since routes, methods and codes are.
+type requestSeries struct {
+	route, method string
+	code          int
+}
+
+// requestMetrics are the metrics of one requestSeries.
+type requestMetrics struct {
+	count    prometheus.Counter
+	duration prometheus.Observer
+}
+
+// forRequest returns the metrics of a request with these labels.
+func (m *metrics) forRequest(route, method string, code int) *requestMetrics {
+	key := requestSeries{route, method, code}
+	if v, ok := m.series.Load(key); ok {
+		return v.(*requestMetrics)
+	}
+	rm := &requestMetrics{
+		count:    m.requests.WithLabelValues(route, method, strconv.Itoa(code)),
+		duration: m.duration.WithLabelValues(route),
+	}
+	v, _ := m.series.LoadOrStore(key, rm)
+	return v.(*requestMetrics)
 }
 
 func newMetrics(s *Server) *metrics {
@@ -88,19 +118,11 @@ func methodLabel(m string) string {
 	return "other"
 }
 
-// countRequests records every request's route, status and duration.
-func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		if err != nil {
-			c.Error(err)
-		}
-		route := routeLabel(c)
-		s.metrics.requests.WithLabelValues(route, methodLabel(c.Request().Method), strconv.Itoa(c.Response().Status)).Inc()
-		s.metrics.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
-		return nil
-	}
+// countRequest records a request's route, status and duration, once answered (see observe).
+func (s *Server) countRequest(c echo.Context, d time.Duration) {
+	rm := s.metrics.forRequest(routeLabel(c), methodLabel(c.Request().Method), c.Response().Status)
+	rm.count.Inc()
+	rm.duration.Observe(d.Seconds())
 }
 
 // observeBuild records how long a cache miss took to compute.

@@ -43,6 +43,10 @@ type Options struct {
 	// with ValidateBasemapURL. BasemapAttribution is its attribution, as plain text.
 	BasemapURL         string
 	BasemapAttribution string
+	// Static, when set, renders the viewer's pages for the atlas as static files (package
+	// publish): paths relative to the page, the base map from exported tiles, and the page marked
+	// static. Such a server only builds the export's files; it serves nobody.
+	Static *StaticSite
 	// HideMetrics leaves /metrics out of the routes: it is served elsewhere, by MetricsHandler on a
 	// listener of its own.
 	HideMetrics bool
@@ -117,7 +121,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 		{"Content-Security-Policy", []string{"default-src 'none'; frame-ancestors 'none'"}},
 	}
 	s.frameDeny = []string{"DENY"}
-	e.Use(s.countRequests, s.logRequests, s.recoverPanics, s.commonHeaders, refuseBodies)
+	e.Use(s.observe, s.recoverPanics, s.commonHeaders, refuseBodies)
 	if opts.RateLimit > 0 {
 		s.limiter = newLimiter(opts.RateLimit, opts.RateBurst)
 		e.Use(s.limitRate)
@@ -163,24 +167,40 @@ func (s *Server) baseURL(c echo.Context) string {
 	return c.Scheme() + "://" + c.Request().Host
 }
 
-func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+// observe counts every request in the metrics and logs it, timing it once for both. Errors are
+// answered here, so that both see the status sent.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		err := next(c)
-		if err != nil {
+		if err := next(c); err != nil {
 			c.Error(err)
 		}
-		res := c.Response()
-		s.log.Info("request",
-			"method", c.Request().Method,
-			"path", c.Request().URL.Path,
-			"query", c.Request().URL.RawQuery,
-			"status", res.Status,
-			"bytes", res.Size,
-			"duration_ms", float64(time.Since(start).Microseconds())/1000,
-		)
+		end := time.Now()
+		s.countRequest(c, end.Sub(start))
+		s.logRequest(c, start, end)
 		return nil
 	}
+}
+
+// logRequest writes the request's log line.
+func (s *Server) logRequest(c echo.Context, start, end time.Time) {
+	req, res := c.Request(), c.Response()
+	h := s.log.Handler()
+	if !h.Enabled(req.Context(), slog.LevelInfo) {
+		return
+	}
+	// The record is built here rather than by Logger.Info, which would box every value and look
+	// up the caller's source line (not logged) on each request.
+	r := slog.NewRecord(end, slog.LevelInfo, "request", 0)
+	r.AddAttrs(
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.String("query", req.URL.RawQuery),
+		slog.Int("status", res.Status),
+		slog.Int64("bytes", res.Size),
+		slog.Float64("duration_ms", float64(end.Sub(start).Microseconds())/1000),
+	)
+	_ = h.Handle(req.Context(), r) // a log that cannot be written has nowhere to report it
 }
 
 func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
@@ -307,19 +327,40 @@ func (s *Server) headUncached(c echo.Context, key cacheKey, contentType, cacheCo
 // rawKeyName is where fromCache keeps a request's raw key for send.
 const rawKeyName = "dcatlas.rawKey"
 
-// rawKey keys a response by the request as it came: the day (queries default to today), the host
-// (links use it unless a base URL is set) and the path with its query. It is empty for requests whose
-// answer depends on more, such as / (the viewer or JSON, by Accept).
-func (s *Server) rawKey(c echo.Context) string {
+// appendRawKey appends the key of a response by the request as it came to dst: the day (queries
+// default to today), the host (links use it unless a base URL is set) and the path with its query.
+// It returns false for requests whose answer depends on more, such as / (the viewer or JSON, by
+// Accept).
+func (s *Server) appendRawKey(dst []byte, c echo.Context) ([]byte, bool) {
 	req := c.Request()
 	if req.URL.Path == "/" || (req.Method != http.MethodGet && req.Method != http.MethodHead) {
-		return ""
+		return dst, false
 	}
-	host := ""
+	dst = append(dst, "raw\x00"...)
+	dst = strconv.AppendInt(dst, int64(s.today()), 10)
+	dst = append(dst, 0)
 	if s.opts.BaseURL == "" {
-		host = c.Scheme() + "://" + req.Host
+		dst = append(append(append(dst, c.Scheme()...), "://"...), req.Host...)
 	}
-	return "raw\x00" + strconv.Itoa(int(s.today())) + "\x00" + host + "\x00" + req.URL.RequestURI()
+	dst = append(dst, 0)
+	if req.URL.RawQuery == "" && req.URL.Opaque == "" && req.URL.RawPath == "" {
+		dst = append(dst, req.URL.Path...) // what RequestURI gives, without building it
+	} else {
+		dst = append(dst, req.URL.RequestURI()...)
+	}
+	return dst, true
+}
+
+// rawKeySize is enough room for most raw keys, built on the stack.
+const rawKeySize = 256
+
+// rawKey is appendRawKey as a string, "" for requests that have none.
+func (s *Server) rawKey(c echo.Context) string {
+	var buf [rawKeySize]byte
+	if b, ok := s.appendRawKey(buf[:0], c); ok {
+		return string(b)
+	}
+	return ""
 }
 
 // fromCache answers a request seen before from the cache, with no parsing, computing or encoding.
@@ -379,7 +420,7 @@ func etagMatches(header, etag string) bool {
 	if header == "" {
 		return false
 	}
-	for _, t := range strings.Split(header, ",") {
+	for t := range strings.SplitSeq(header, ",") {
 		t = strings.TrimSpace(t)
 		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
 			return true
@@ -390,11 +431,17 @@ func etagMatches(header, etag string) bool {
 
 // acceptsGzip reports whether an Accept-Encoding header allows gzip (and does not give it q=0).
 func acceptsGzip(header string) bool {
+	if header == "" {
+		return false
+	}
 	star := false
-	for _, part := range strings.Split(header, ",") {
+	for part := range strings.SplitSeq(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		name = strings.TrimSpace(name)
-		allowed := !slices.Contains([]string{"q=0", "q=0.0", "q=0.00", "q=0.000"}, strings.ReplaceAll(params, " ", ""))
+		allowed := true
+		if params != "" {
+			allowed = !slices.Contains([]string{"q=0", "q=0.0", "q=0.00", "q=0.000"}, strings.ReplaceAll(params, " ", ""))
+		}
 		switch {
 		case strings.EqualFold(name, "gzip"):
 			return allowed // an explicit gzip entry wins over *

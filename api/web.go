@@ -53,8 +53,25 @@ type viewerPage struct {
 	TileAttribution    string // plain text
 	TileAttributionURL string
 	TileMaxZoom        int
+	Static             bool     // the page is a static file (see StaticSite)
+	ServerURL          string   // a live server for what static files cannot answer; empty for none
 	Modules            []string // the viewer's ES modules, to preload
 }
+
+// StaticSite describes the atlas exported as static files, for the viewer's page: it lives at the
+// export's root, with its assets in web/ beside it.
+type StaticSite struct {
+	// ServerURL is a live dcatlas server for what files cannot answer (the Features API, images of
+	// any size); empty hides those parts of the viewer.
+	ServerURL string
+	// TileURL is the Leaflet URL template of the exported base map, relative to the page, and
+	// TileMaxZoom its last zoom (the viewer magnifies beyond it).
+	TileURL     string
+	TileMaxZoom int
+}
+
+// StaticAssetDir is where a static export keeps the viewer's files, relative to its page.
+const StaticAssetDir = "web/"
 
 // assetVersion identifies the viewer's files: a hash of all of them, computed once.
 var assetVersion = sync.OnceValue(func() string {
@@ -136,6 +153,11 @@ func (s *Server) viewerPage(embed bool) viewerPage {
 		TileAttributionURL: builtinBasemapAttributionURL,
 		TileMaxZoom:        tileset.BasemapMaxZoom,
 		Modules:            web.Modules(),
+	}
+	if st := s.opts.Static; st != nil {
+		p.Root, p.Assets, p.Static, p.ServerURL = ".", StaticAssetDir, true, st.ServerURL
+		p.TileURL, p.TileMaxZoom = st.TileURL, st.TileMaxZoom
+		return p
 	}
 	if s.opts.BasemapURL != "" {
 		p.TileURL = s.opts.BasemapURL

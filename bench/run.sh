@@ -5,15 +5,37 @@
 #   bench/run.sh                                   # 10 s per endpoint and server
 #   DURATION=30s bench/run.sh                      # longer runs
 #   EXTRA_PATHS='/tiles/sites/2/3/1.mvt' bench/run.sh
+#   MODE=percore bench/run.sh                      # one core each: dcatlas, a bare net/http server, nginx
 #
-# Environment: DURATION (wrk -d, default 10s), THREADS (wrk -t, default 2), CONNECTIONS (wrk -c,
-# default 64), EXTRA_PATHS (space-separated paths to add), SERVER_ARGS (more dcatlas flags),
-# DCATLAS_LOG_LEVEL (default info: one JSON log line per request, as in production).
+# Environment: DURATION (wrk -d, default 10s; 4s per core), THREADS (wrk -t, default 2; 1 per core),
+# CONNECTIONS (wrk -c, default 64), EXTRA_PATHS (space-separated paths to add), SERVER_ARGS (more
+# dcatlas flags), DCATLAS_LOG_LEVEL (default info: one JSON log line per request, as in
+# production), MODE (percore: each server pinned to CPU 0, wrk to CPU 1), ROUNDS (per core:
+# interleaved rounds, default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION=${DURATION:-10s}
-THREADS=${THREADS:-2}
+MODE=${MODE:-}
+case $MODE in
+  '' | percore) ;;
+  *) echo "bench: MODE=$MODE: want percore or nothing" >&2; exit 1 ;;
+esac
+if [ "$MODE" = percore ]; then
+  DURATION=${DURATION:-4s}
+  THREADS=${THREADS:-1}
+  ROUNDS=${ROUNDS:-3}
+  [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench: ROUNDS=$ROUNDS: want a count" >&2; exit 1; }
+  # The servers share CPU 0, one at a time; wrk has CPU 1.
+  pin_server=(taskset -c 0)
+  pin_wrk=(taskset -c 1)
+  nginx_workers=1
+else
+  DURATION=${DURATION:-10s}
+  THREADS=${THREADS:-2}
+  pin_server=()
+  pin_wrk=()
+  nginx_workers=2
+fi
 CONNECTIONS=${CONNECTIONS:-64}
 EXTRA_PATHS=${EXTRA_PATHS:-}
 read -r -a server_args <<<"${SERVER_ARGS:-}"
@@ -22,11 +44,20 @@ PATHS=(
   '/collections/sites/items?at=2018-09-01&status=active'
   '/timeline'
 )
+if [ "$MODE" = percore ]; then
+  PATHS+=(
+    '/tiles/sites/0/0/0.mvt'
+    '/tiles/basemap/4/8/5.png'
+    '/static/map.png'
+  )
+fi
 read -r -a extra <<<"$EXTRA_PATHS"
 PATHS+=("${extra[@]}")
 
 die() { echo "bench: $*" >&2; exit 1; }
-for tool in go wrk curl; do
+tools=(go wrk curl)
+[ "$MODE" != percore ] || tools+=(taskset)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || die "$tool not found (apt-get install wrk curl; Go from go.dev)"
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -47,12 +78,13 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/dcatlas-bench.XXXXXX")
 chmod 755 "$tmp" # nginx workers may run as another user
 server_pid=
 nginx_pid=
+bare_pid=
 cleanup() {
   local pid
-  for pid in $server_pid $nginx_pid; do
+  for pid in $server_pid $nginx_pid $bare_pid; do
     kill -TERM "$pid" 2>/dev/null || true
   done
-  for pid in $server_pid $nginx_pid; do
+  for pid in $server_pid $nginx_pid $bare_pid; do
     wait "$pid" 2>/dev/null || true
   done
   rm -rf "$tmp"
@@ -77,6 +109,7 @@ free_port() {
 
 echo "building…" >&2
 go build -trimpath -ldflags='-s -w' -o "$tmp/dcatlas" .
+[ "$MODE" != percore ] || go build -trimpath -ldflags='-s -w' -o "$tmp/bare" ./bench/bare
 
 # Start the server on a port of its choosing; it prints "dcatlas serving N sites on http://ADDR".
 # DCATLAS_* variables of this shell (a data directory, a rate limit) are not passed on.
@@ -85,7 +118,7 @@ for v in $(compgen -e); do
   if [[ $v == DCATLAS_* ]]; then unset_env+=(-u "$v"); fi
 done
 start=$(now_ms)
-env "${unset_env[@]}" "$tmp/dcatlas" --addr 127.0.0.1:0 --log-level "${DCATLAS_LOG_LEVEL:-info}" "${server_args[@]}" >"$tmp/server.out" 2>"$tmp/server.log" &
+env "${unset_env[@]}" "${pin_server[@]}" "$tmp/dcatlas" --addr 127.0.0.1:0 --log-level "${DCATLAS_LOG_LEVEL:-info}" "${server_args[@]}" >"$tmp/server.out" 2>"$tmp/server.log" &
 server_pid=$!
 base=
 ready_ms=
@@ -109,9 +142,10 @@ chmod 755 "$tmp/www"
 locations=
 for i in "${!PATHS[@]}"; do
   path=${PATHS[$i]}
-  read -r status type < <(curl -sS -o "$tmp/www/e$i" -w '%{http_code} %{content_type}\n' --max-time 30 "$base$path")
+  read -r status type < <(curl -sS -D "$tmp/www/e$i.h" -o "$tmp/www/e$i" -w '%{http_code} %{content_type}\n' --max-time 30 "$base$path")
   [ "$status" = 200 ] || die "GET $path answered $status: $(head -c 300 "$tmp/www/e$i")"
   chmod 644 "$tmp/www/e$i"
+  echo "$path" >>"$tmp/www/paths"
   locations+="    location = /e$i { types { } default_type \"$type\"; }"$'\n'
 done
 
@@ -120,7 +154,7 @@ done
 nginx_port=$(free_port)
 cat >"$tmp/nginx.conf" <<EOF
 daemon off;
-worker_processes 2;
+worker_processes $nginx_workers;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
 events { worker_connections 1024; }
@@ -140,7 +174,7 @@ http {
 $locations    }
 }
 EOF
-"$NGINX" -e "$tmp/nginx/error.log" -p "$tmp/nginx" -c "$tmp/nginx.conf" &
+"${pin_server[@]}" "$NGINX" -e "$tmp/nginx/error.log" -p "$tmp/nginx" -c "$tmp/nginx.conf" &
 nginx_pid=$!
 nginx_base="http://127.0.0.1:$nginx_port"
 for _ in $(seq 500); do
@@ -152,6 +186,26 @@ curl -fs -o /dev/null "$nginx_base/e0" || die "nginx not ready"
 for i in "${!PATHS[@]}"; do
   cmp -s "$tmp/www/e$i" <(curl -fsS "$nginx_base/e$i") || die "nginx does not serve ${PATHS[$i]} byte for byte"
 done
+
+# Per core: the bare net/http server answers every path with dcatlas's headers and body, from memory.
+if [ "$MODE" = percore ]; then
+  "${pin_server[@]}" "$tmp/bare" -addr 127.0.0.1:0 -dir "$tmp/www" >"$tmp/bare.out" 2>"$tmp/bare.log" &
+  bare_pid=$!
+  bare_base=
+  for _ in $(seq 500); do
+    bare_base=$(sed -n 's|^bare serving [0-9]* answers on \(http://[^ ]*\)$|\1|p' "$tmp/bare.out")
+    [ -z "$bare_base" ] || break
+    kill -0 "$bare_pid" 2>/dev/null || { cat "$tmp/bare.log" >&2; die "the bare server exited at start-up"; }
+    sleep 0.01
+  done
+  [ -n "$bare_base" ] || die "the bare server did not start"
+  for i in "${!PATHS[@]}"; do
+    curl -fsS -D "$tmp/bare.h" -o "$tmp/bare.body" "$bare_base${PATHS[$i]}"
+    cmp -s "$tmp/www/e$i" "$tmp/bare.body" || die "the bare server does not serve ${PATHS[$i]} byte for byte"
+    cmp -s <(grep -v '^Date:' "$tmp/www/e$i.h") <(grep -v '^Date:' "$tmp/bare.h") ||
+      die "the bare server does not send dcatlas's headers for ${PATHS[$i]}"
+  done
+fi
 
 # cpu_idle prints the percentage of CPU time spent idle over the next second, all cores together.
 cpu_idle() {
@@ -174,10 +228,10 @@ else
 fi
 idle=$(cpu_idle)
 
-# bench URL runs wrk and prints "req/s p50 p99 errors".
+# bench URL runs wrk and prints "req/s p50 p99 errors requests".
 bench() {
   local out
-  out=$(timeout --kill-after=5 "$wrk_limit" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1") ||
+  out=$(timeout --kill-after=5 "$wrk_limit" "${pin_wrk[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$1") ||
     die "wrk $1 failed:"$'\n'"$out"
   echo "$out" >>"$tmp/wrk.txt"
   awk '
@@ -186,19 +240,111 @@ bench() {
     $1 == "99%" { p99 = $2 }
     /Non-2xx or 3xx responses:/ { errs += $NF }
     /Socket errors:/ { gsub(",", ""); errs += $4 + $6 + $8 + $10 }
-    END { printf "%s %s %s %d\n", rps, p50, p99, errs }' <<<"$out"
+    / requests in / { n = $1 }
+    END { printf "%s %s %s %d %d\n", rps, p50, p99, errs, n }' <<<"$out"
 }
 
 {
   echo "dcatlas load benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit $commit, $(go version | cut -d' ' -f3), $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $("$NGINX" -v 2>&1 | cut -d' ' -f3), $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
-  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, no Accept-Encoding (plain bodies from both servers), loopback"
+  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, no Accept-Encoding (plain bodies from every server), loopback"
+  if [ "$MODE" = percore ]; then
+    echo "per core: each server pinned to CPU 0 (taskset; nginx one worker), wrk to CPU 1; $ROUNDS interleaved rounds, medians shown"
+  fi
   echo "dcatlas flags: --log-level ${DCATLAS_LOG_LEVEL:-info}${SERVER_ARGS:+ $SERVER_ARGS}; CPU idle before: ${idle}% (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   echo
 } >"$tmp/report.txt"
 cat "$tmp/report.txt" >&2
 if [ "$idle" -lt 90 ]; then
   echo "bench: warning: the CPUs were only ${idle}% idle before the run; other work on the machine skews the numbers" >&2
+fi
+
+# percore runs ROUNDS interleaved rounds (every endpoint, the three servers in a rotating order)
+# and prints the medians with their ratios; then the script ends.
+percore() {
+  local r i k n server url res rps p50 p99 errs reqs pids t0 t1 failed=0
+  local servers=(dcatlas bare nginx)
+  local nginx_workers
+  nginx_workers=$(ps -o pid= --ppid "$(cat "$tmp/nginx/nginx.pid")" | tr -d ' ' | tr '\n' ' ')
+  mkdir -p "$tmp/runs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for i in "${!PATHS[@]}"; do
+      for ((k = 0; k < 3; k++)); do
+        n=$(((r + i + k) % 3))
+        server=${servers[$n]}
+        case $server in
+          dcatlas) url=$base${PATHS[$i]} pids=$server_pid ;;
+          bare) url=$bare_base${PATHS[$i]} pids=$bare_pid ;;
+          nginx) url=$nginx_base/e$i pids=$nginx_workers ;;
+        esac
+        echo "round $r/$ROUNDS: $server ${PATHS[$i]} …" >&2
+        t0=$(cpu_ticks $pids)
+        res=$(bench "$url")
+        t1=$(cpu_ticks $pids)
+        read -r rps p50 p99 errs reqs <<<"$res"
+        [ "$errs" = 0 ] || { echo "bench: $server ${PATHS[$i]}: $errs errors/non-2xx" >&2; failed=1; }
+        echo "$rps $(to_ms "$p99") $(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }')" >>"$tmp/runs/$server.$i"
+      done
+    done
+  done
+  {
+    printf '%-53s %7s %10s %10s %6s %18s %6s %16s %6s %10s %6s\n' endpoint bytes "dcatlas r/s" "bare r/s" ratio "p99 dcatlas/bare" ratio "CPU µs/req d/b" ratio "nginx r/s" "/nginx"
+    for i in "${!PATHS[@]}"; do
+      local d_rps b_rps n_rps d_p99 b_p99 d_cpu b_cpu
+      d_rps=$(median 1 "$tmp/runs/dcatlas.$i") b_rps=$(median 1 "$tmp/runs/bare.$i") n_rps=$(median 1 "$tmp/runs/nginx.$i")
+      d_p99=$(median 2 "$tmp/runs/dcatlas.$i") b_p99=$(median 2 "$tmp/runs/bare.$i")
+      d_cpu=$(median 3 "$tmp/runs/dcatlas.$i") b_cpu=$(median 3 "$tmp/runs/bare.$i")
+      awk -v path="${PATHS[$i]}" -v bytes="$(stat -c %s "$tmp/www/e$i")" -v d="$d_rps" -v b="$b_rps" -v n="$n_rps" -v dp="$d_p99" -v bp="$b_p99" -v dc="$d_cpu" -v bc="$b_cpu" 'BEGIN {
+        printf "%-53s %7d %10.0f %10.0f %6.2f %18s %6.2f %16s %6.2f %10.0f %6.2f\n", path, bytes, d, b, (b > 0 ? d / b : 0),
+          sprintf("%.1f / %.1f ms", dp, bp), (bp > 0 ? dp / bp : 0), sprintf("%.1f / %.1f", dc, bc), (dc > 0 ? bc / dc : 0), n, (n > 0 ? d / n : 0)
+      }'
+    done
+    echo
+    echo "ratio = dcatlas ÷ bare: req/s, then p99, then requests per CPU-second (bare's CPU per request ÷ dcatlas's);"
+    echo "/nginx = dcatlas req/s ÷ nginx req/s. CPU per request (user + system time of the server's process"
+    echo "over the run ÷ requests answered) is what other work on a shared machine disturbs least."
+    echo "goal (issue 15): ratio ≥ 0.90 and p99 ratio ≤ 1.25 on every row"
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  } >>"$tmp/report.txt"
+  mkdir -p bench/results
+  cp "$tmp/report.txt" bench/results/latest.txt
+  cp "$tmp/wrk.txt" bench/results/latest-wrk.txt
+  echo
+  cat "$tmp/report.txt"
+  echo
+  echo "written to bench/results/latest.txt (raw wrk output in bench/results/latest-wrk.txt)"
+  [ "$failed" = 0 ] || die "some requests failed; see bench/results/latest-wrk.txt"
+}
+
+# cpu_ticks PID... prints the CPU time (user + system, in clock ticks) the processes have used.
+cpu_ticks() {
+  local pid sum=0 f
+  for pid in "$@"; do
+    read -r -a f <"/proc/$pid/stat"
+    # Fields 14 and 15 (utime, stime); the command name (field 2) has no spaces here.
+    sum=$((sum + f[13] + f[14]))
+  done
+  echo "$sum"
+}
+
+# to_ms converts a wrk latency (650.00us, 8.51ms, 1.02s) to milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); print v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); print v + 0 }
+    else if (v ~ /m$/) { sub(/m$/, "", v); print v * 60000 }
+    else { sub(/s$/, "", v); print v * 1000 }
+  }'
+}
+
+# median COLUMN FILE prints the median of a column of numbers.
+median() {
+  awk -v c="$1" '{ print $c }' "$2" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+if [ "$MODE" = percore ]; then
+  percore
+  exit
 fi
 
 rows=()

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"dcatlas/api"
@@ -25,7 +26,9 @@ type exportConfig struct {
 	sites            url.Values // the site filters, as the API takes them (checked by api.ParseFilter)
 	dataDir          string
 	workers          int
-	outDir           string
+	format           string // dir or pmtiles
+	serverURL        string // a PMTiles archive's attribution links there
+	outDir           string // the directory, or the .pmtiles file
 }
 
 // Tiles runs the tiles command; its one subcommand is export.
@@ -48,11 +51,16 @@ func parseExportFlags(args []string, stderr io.Writer) (exportConfig, error) {
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
 		fmt.Fprint(fl.Output(), `usage: dcatlas tiles export --layer LAYER --maxzoom N [flags] OUTDIR
+       dcatlas tiles export --format pmtiles --layer LAYER --maxzoom N [flags] OUT.pmtiles
 
 Writes OUTDIR/{z}/{x}/{y}.png (basemap; {y}@2x.png with --scale 2) or {y}.mvt (sites,
 basemap-vector), as the server serves them, for static hosting. Vector exports also get
 OUTDIR/metadata.json (the layers and fields, as GDAL and tippecanoe write it). Site exports write
 only the tiles that hold a site; clients treat a missing tile as empty.
+
+With --format pmtiles the same tiles go into one PMTiles v3 archive, with the layer's TileJSON as
+its metadata, for any static host that answers HTTP range requests (MapLibre reads it through the
+pmtiles package). Vector tiles are stored gzipped; identical tiles are stored once.
 
 `)
 		fl.PrintDefaults()
@@ -69,6 +77,8 @@ only the tiles that hold a site; clients treat a missing tile as empty.
 	fl.StringVar(&query, "q", "", "sites: only sites whose name, city, region code or id holds this text")
 	fl.StringVar(&cfg.dataDir, "data", os.Getenv("DCATLAS_DATA"), "sites: directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
 	fl.IntVar(&cfg.workers, "workers", runtime.GOMAXPROCS(0), "tiles rendered at once")
+	fl.StringVar(&cfg.format, "format", "dir", "dir ({z}/{x}/{y} files under OUTDIR) or pmtiles (one archive)")
+	fl.StringVar(&cfg.serverURL, "server-url", "", "pmtiles: public URL of a dcatlas server that the sites' attribution links to")
 	if err := fl.Parse(args); err != nil {
 		return cfg, ErrUsage
 	}
@@ -100,6 +110,10 @@ only the tiles that hold a site; clients treat a missing tile as empty.
 		return cfg, errors.New("tiles export: --scale applies to the basemap layer only")
 	case cfg.workers < 1:
 		return cfg, fmt.Errorf("tiles export: --workers %d: want at least 1", cfg.workers)
+	case cfg.format != "dir" && cfg.format != "pmtiles":
+		return cfg, fmt.Errorf("tiles export: --format %q: want dir or pmtiles", cfg.format)
+	case cfg.serverURL != "" && cfg.format != "pmtiles":
+		return cfg, errors.New("tiles export: --server-url applies to --format pmtiles only")
 	}
 	var filterErr error
 	fl.Visit(func(f *flag.Flag) {
@@ -147,8 +161,15 @@ func exportTiles(ctx context.Context, cfg exportConfig, stdout, stderr io.Writer
 		}
 		set = tileset.Sites(ds, at, filter)
 	}
-	w, err := tileset.NewDir(cfg.outDir, set, cfg.minZoom, cfg.maxZoom)
-	if err != nil {
+	var w tileset.Writer
+	if cfg.format == "pmtiles" {
+		pm, err := tileset.NewPMTiles(cfg.outDir, set, cfg.minZoom, cfg.maxZoom, strings.TrimRight(cfg.serverURL, "/"))
+		if err != nil {
+			return err
+		}
+		defer pm.Abort() // removes the temporary file if the export stops early
+		w = pm
+	} else if w, err = tileset.NewDir(cfg.outDir, set, cfg.minZoom, cfg.maxZoom); err != nil {
 		return err
 	}
 	total := 0

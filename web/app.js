@@ -20,7 +20,7 @@ const $ = (id) => document.getElementById(id);
 const body = document.body;
 const embed = body.dataset.mode === 'embed';
 const root = body.dataset.root || '';
-const api = new Api(root);
+const api = new Api(root, { static: body.dataset.static === '1', server: body.dataset.serverUrl || '' });
 
 function escapeHTML(s) {
   return String(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);

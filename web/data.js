@@ -1,6 +1,8 @@
 // Requests to the dcatlas API. Every request goes to the page's own server, below root. The whole
 // history comes in one cacheable request (/history.json); a site's sources and notes when it is opened.
+// On a static export (data-static), the export's files answer instead (files.js).
 
+import { staticURL } from './files.js';
 import { withWindows } from './status.js';
 
 /** An error from the API, with the problem's detail when it sent one. */
@@ -13,20 +15,28 @@ export class ApiError extends Error {
 }
 
 export class Api {
-  /** @param {string} root the path the service is mounted at, "" at the host's root */
-  constructor(root) {
+  /**
+   * @param {string} root the path the service is mounted at, "" at the host's root
+   * @param {{static?: boolean, server?: string}} opts static: the page is a static export, whose
+   *   files answer (files.js); server: a live server for what they cannot
+   */
+  constructor(root, { static: isStatic = false, server = '' } = {}) {
     this.root = root;
+    this.static = isStatic;
+    this.server = server;
     this.memo = new Map();
   }
 
-  /** Returns the path of an endpoint with a query string. */
+  /** Returns the path of an endpoint with a query string ('' when a static export has none). */
   url(path, query = '') {
+    if (this.static) return staticURL(path, query, this.server);
     return this.root + path + (query ? `?${query}` : '');
   }
 
   /** Fetches JSON, throwing an ApiError with the problem detail on a 4xx or 5xx. */
   async json(path, query = '') {
     const url = this.url(path, query);
+    if (!url) throw new ApiError(404, 'not in this static copy of the atlas', path);
     const res = await fetch(url, { headers: { Accept: 'application/json, application/geo+json' } });
     if (!res.ok) {
       let detail = '';

@@ -31,13 +31,19 @@ command -v sha256sum >/dev/null || die "sha256sum not found"
 # Files to take from each package, relative to the package root; the layout is
 # preserved under web/vendor/NAME/. Shell globs allowed. A leading '?' marks an
 # optional entry (no error if it matches nothing). package.json and the
-# licence file(s) are always added.
+# licence file(s) are always added; a package whose tarball has none (pmtiles)
+# gets NAME.LICENSE.txt from this directory, its repository's licence at the
+# pinned version, as LICENSE.txt.
 files_for() {
   case "$1" in
     leaflet)
       echo "dist/leaflet.js dist/leaflet.css dist/images/* ?dist/leaflet-src.esm.js" ;;
     axe-core)
       echo "axe.min.js" ;;
+    maplibre-gl)
+      echo "dist/maplibre-gl.mjs dist/maplibre-gl-worker.mjs dist/maplibre-gl.css" ;;
+    pmtiles)
+      echo "dist/pmtiles.js" ;;
     *)
       return 1 ;;
   esac
@@ -108,7 +114,10 @@ while IFS= read -r line || [[ -n "$line" ]]; do
       *licen[cs]e*|copying*|notice*) [[ -f "$f" ]] && licences+=("$f") ;;
     esac
   done
-  (( ${#licences[@]} > 0 )) || die "$name@$version: no licence file found"
+  if (( ${#licences[@]} == 0 )); then
+    [[ -f "$VENDOR_DIR/$name.LICENSE.txt" ]] || die "$name@$version: no licence file found (nor $name.LICENSE.txt here)"
+    cp "$VENDOR_DIR/$name.LICENSE.txt" "$dest/LICENSE.txt"
+  fi
   for f in "${licences[@]}"; do copy "$f"; done
 done < "$PACKAGES_FILE"
 (( ${#names[@]} > 0 )) || die "no packages in $PACKAGES_FILE"

@@ -1,0 +1,186 @@
+// Package publish writes the atlas as static files for any static host or CDN, with no dcatlas
+// server behind it: the viewer's page and files, the documents it loads, download snapshots,
+// timeline images and the base map. Every file is the server's own answer: publish asks a Server
+// (in static mode, see api.StaticSite) through its handler, and draws the base map with package
+// tileset, as the server does.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"dcatlas/api"
+	"dcatlas/geo"
+	"dcatlas/geo/basemap"
+	"dcatlas/tileset"
+	"dcatlas/web"
+)
+
+// Base-map formats of an export.
+const (
+	BasemapPNG     = "png"     // a {z}/{x}/{y}.png pyramid, which the viewer (Leaflet) reads
+	BasemapPMTiles = "pmtiles" // one basemap.pmtiles archive, for MapLibre and the like
+)
+
+// Config says what to export and where.
+type Config struct {
+	Dir       string // the export's root; made if missing
+	ServerURL string // a live server for what files cannot answer; empty hides those parts
+	// BasemapFormat is BasemapPNG or BasemapPMTiles, with zooms 0 to BasemapMaxZoom.
+	BasemapFormat  string
+	BasemapMaxZoom int
+	Workers        int // base-map tiles drawn at once
+}
+
+// Summary is what an export wrote.
+type Summary struct {
+	Files int
+	Bytes int64
+}
+
+// file is one file of the export and the request whose answer it holds.
+type file struct {
+	name, target string
+	// optional files are left out when the server has no such route. Only /history.json is: the
+	// viewer that loads it (issue 15 builds on it) is not yet on every branch.
+	optional bool
+}
+
+// Site exports the atlas of ds, with the base map drawn from atlas, as cfg says.
+func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config) (Summary, error) {
+	var sum Summary
+	tileURL := "tiles/basemap/{z}/{x}/{y}.png"
+	if cfg.BasemapFormat == BasemapPMTiles {
+		tileURL = "" // the Leaflet viewer draws no PMTiles: it shows its markers on a blank map
+	}
+	srv := api.New(ds, api.Options{Atlas: atlas, Static: &api.StaticSite{
+		ServerURL: strings.TrimRight(cfg.ServerURL, "/"), TileURL: tileURL, TileMaxZoom: cfg.BasemapMaxZoom,
+	}})
+	files, err := siteFiles(ds)
+	if err != nil {
+		return sum, err
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		n, err := writeAnswer(ctx, srv, cfg.Dir, f)
+		if errors.Is(err, errNotFound) && f.optional {
+			continue
+		}
+		if err != nil {
+			return sum, err
+		}
+		sum.Files++
+		sum.Bytes += n
+	}
+	n, b, err := writeBasemap(ctx, atlas, cfg)
+	sum.Files += n
+	sum.Bytes += b
+	return sum, err
+}
+
+// siteFiles lists the files answered by the server: pages, viewer files, documents, images.
+func siteFiles(ds *geo.Dataset) ([]file, error) {
+	files := []file{
+		{"index.html", "/map", false},
+		{"embed.html", "/embed", false},
+		{"history.json", "/history.json", true},
+		{"downloads/dcatlas-sites.geojson", "/collections/sites/items?limit=1000", false},
+		{"downloads/dcatlas-sites.csv", "/collections/sites/items?f=csv&limit=1000", false},
+		{"timeline.png", "/static/timeline.png", false},
+		{"timeline.svg", "/static/timeline.svg", false},
+		{"map.png", "/static/map.png", false},
+	}
+	for _, s := range ds.Sites {
+		files = append(files, file{"sites/" + s.ID + ".json", "/collections/sites/items/" + url.PathEscape(s.ID) + "?properties=events,notes", false})
+	}
+	err := fs.WalkDir(web.Assets(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files = append(files, file{api.StaticAssetDir + p, "/web/" + p, false})
+		return nil
+	})
+	return files, err
+}
+
+// errNotFound means the server has no answer at a file's target.
+var errNotFound = errors.New("not found")
+
+// writeAnswer asks srv for f's target and writes the answer's body to f's name under dir.
+func writeAnswer(ctx context.Context, srv http.Handler, dir string, f file) (int64, error) {
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, f.target, nil)
+	req.Header.Set("Accept", "*/*")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code == http.StatusNotFound {
+		return 0, fmt.Errorf("%s: %w", f.target, errNotFound)
+	}
+	if rec.Code != http.StatusOK {
+		return 0, fmt.Errorf("%s: the server answers %d: %.200s", f.target, rec.Code, rec.Body.String())
+	}
+	return int64(rec.Body.Len()), writeFile(filepath.Join(dir, filepath.FromSlash(f.name)), rec.Body.Bytes())
+}
+
+// writeBasemap exports the base map's tiles and returns how many files and bytes it wrote.
+func writeBasemap(ctx context.Context, atlas *basemap.Atlas, cfg Config) (int, int64, error) {
+	set := tileset.Basemap(atlas, 1)
+	var w tileset.Writer
+	var out string
+	switch cfg.BasemapFormat {
+	case BasemapPNG:
+		out = filepath.Join(cfg.Dir, "tiles", "basemap")
+		d, err := tileset.NewDir(out, set, 0, cfg.BasemapMaxZoom)
+		if err != nil {
+			return 0, 0, err
+		}
+		w = d
+	case BasemapPMTiles:
+		out = filepath.Join(cfg.Dir, "basemap.pmtiles")
+		if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+			return 0, 0, err
+		}
+		pm, err := tileset.NewPMTiles(out, set, 0, cfg.BasemapMaxZoom, cfg.ServerURL)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer pm.Abort()
+		w = pm
+	default:
+		return 0, 0, fmt.Errorf("base-map format %q: want %s or %s", cfg.BasemapFormat, BasemapPNG, BasemapPMTiles)
+	}
+	if err := tileset.Export(ctx, set, w, 0, cfg.BasemapMaxZoom, max(1, cfg.Workers), func() {}); err != nil {
+		return 0, 0, fmt.Errorf("base map: %w", err)
+	}
+	var n int
+	var b int64
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			n++
+			b += info.Size()
+		}
+		return err
+	})
+	return n, b, err
+}
+
+// writeFile writes b to name, making its directory.
+func writeFile(name string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(name, b, 0o644)
+}
