@@ -444,6 +444,13 @@ func (s *Server) handleItem(c echo.Context) error {
 	}
 	site, ok := s.ds.Site(id)
 	if !ok {
+		if renamed, ok := s.ds.Renamed(id); ok {
+			// A site's former id keeps its links working: it moves permanently to the new one.
+			u := *c.Request().URL
+			u.Path = strings.TrimSuffix(u.Path, id) + renamed.ID
+			u.RawPath = ""
+			return c.Redirect(http.StatusMovedPermanently, u.RequestURI())
+		}
 		return problemf(http.StatusNotFound, "no site %q", id)
 	}
 	base := s.baseURL(c)

@@ -418,6 +418,15 @@ func TestItem(t *testing.T) {
 	if f.Properties["status"] != nil || f.Properties["status_date_latest"] != nil || f.Properties["name"] == nil {
 		t.Errorf("a site before it exists: %v", f.Properties)
 	}
+
+	// A former id moves permanently to the site's id, keeping the query; an unknown one is 404.
+	rec = get(t, s, "/collections/sites/items/alibaba-sa-east-1?at=2025-12-31")
+	if loc := rec.Header().Get("Location"); rec.Code != http.StatusMovedPermanently || loc != "/collections/sites/items/alibaba-brazil?at=2025-12-31" {
+		t.Errorf("former id: %d, Location %q", rec.Code, loc)
+	}
+	if rec := get(t, s, "/collections/sites/items/alibaba-xx-nowhere-1"); rec.Code != http.StatusNotFound {
+		t.Errorf("unknown id: %d", rec.Code)
+	}
 }
 
 func TestTimeline(t *testing.T) {

@@ -127,6 +127,7 @@ func Load(fsys fs.FS, opts Options) (*geo.Dataset, error) {
 	close(work)
 	wg.Wait()
 	hash := sha256.New()
+	var formers []Problem // former ids, with the id as the reason until checked
 	for i := range files {
 		f := &files[i]
 		if f.tooBig != nil {
@@ -157,6 +158,19 @@ func Load(fsys fs.FS, opts Options) (*geo.Dataset, error) {
 			siteLines[s.site.ID] = at
 			ds.Sites = append(ds.Sites, s.site)
 		}
+		for _, l := range p.formerLines {
+			formers = append(formers, Problem{File: p.file, Line: l.line, Reason: l.id})
+		}
+	}
+	// A former id must name no other site, now or before.
+	for _, f := range formers {
+		id := f.Reason
+		if first, dup := siteLines[id]; dup {
+			f.Reason = fmt.Sprintf("former id %q is already an id or a former id (first at %s:%d)", id, first.File, first.Line)
+			problems = append(problems, f)
+			continue
+		}
+		siteLines[id] = Problem{f.File, f.Line, ""}
 	}
 	if len(problems) > 0 {
 		slices.SortStableFunc(problems, func(a, b Problem) int {
@@ -190,6 +204,14 @@ type parser struct {
 	opts     Options
 	problems Problems
 	sources  map[string]*geo.Source
+	// formerLines are the former ids the file names, with their lines.
+	formerLines []lineID
+}
+
+// lineID is a site id and the line that names it.
+type lineID struct {
+	id   string
+	line int
 }
 
 type lineSite struct {
@@ -391,7 +413,7 @@ func (p *parser) readSources(root, n *yaml.Node) {
 
 func (p *parser) site(n *yaml.Node, provider string) geo.Site {
 	s := geo.Site{Provider: provider}
-	f := p.fields(n, "a site", "id", "region", "name", "city", "country", "lon", "lat", "kind", "zones", "zones_source", "partner", "notes", "events")
+	f := p.fields(n, "a site", "id", "region", "name", "city", "country", "lon", "lat", "kind", "zones", "zones_source", "partner", "notes", "former_ids", "events")
 	if f == nil {
 		return s
 	}
@@ -455,6 +477,20 @@ func (p *parser) site(n *yaml.Node, provider string) geo.Site {
 	}
 	s.Partner, _ = p.text(n, f, "partner", what, false)
 	s.Notes, _ = p.text(n, f, "notes", what, false)
+	if fn := f["former_ids"]; fn != nil {
+		if fn.Kind != yaml.SequenceNode {
+			p.addf(fn, "%s: former_ids must be a list of ids", what)
+		} else {
+			for _, in := range fn.Content {
+				if !geo.ValidID(in.Value) || in.Kind != yaml.ScalarNode {
+					p.addf(in, "%s: former id %q must be at most 64 lowercase letters, digits and single hyphens", what, in.Value)
+					continue
+				}
+				s.FormerIDs = append(s.FormerIDs, in.Value)
+				p.formerLines = append(p.formerLines, lineID{in.Value, in.Line})
+			}
+		}
+	}
 	en := f["events"]
 	if en == nil || en.Kind != yaml.SequenceNode || len(en.Content) == 0 {
 		p.addf(n, "%s must have a non-empty list of events", what)

@@ -5,6 +5,7 @@ package geo
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -99,6 +100,8 @@ type Site struct {
 	ZonesSource *Source
 	Notes       string
 	Events      []Event
+	// FormerIDs are ids the site was published under before: links to them still lead here.
+	FormerIDs []string
 }
 
 // First returns the site's first event with the given status, or nil.
@@ -197,6 +200,16 @@ type Dataset struct {
 func (d *Dataset) Site(id string) (*Site, bool) {
 	for i := range d.Sites {
 		if d.Sites[i].ID == id {
+			return &d.Sites[i], true
+		}
+	}
+	return nil, false
+}
+
+// Renamed returns the site that once had the given id, for a site whose id changed.
+func (d *Dataset) Renamed(id string) (*Site, bool) {
+	for i := range d.Sites {
+		if slices.Contains(d.Sites[i].FormerIDs, id) {
 			return &d.Sites[i], true
 		}
 	}
