@@ -164,6 +164,9 @@ async function start() {
     sliderStart: () => time.start,
     frames: () => ctx.player.frames.slice(),
     map: siteMap.map,
+    // The symbols and labels are laid out for the map's zoom and stand still: no zoom under way
+    // and none still sliding (Leaflet may end a zoom on a timer while its CSS transitions run).
+    laidOut: () => !moving && siteMap.settled(),
     // The map is still and the URL holds its view (or none was ever written).
     viewSynced: () => !moving && (!store.state.view || new URLSearchParams(location.search).get('view') === store.viewParam(siteMap.view())),
   });

@@ -196,6 +196,14 @@ export class SiteMap {
     });
   }
 
+  /**
+   * Reports whether every symbol and label stands where the last layout put it: none is still
+   * sliding in a zoom's CSS transition.
+   */
+  settled() {
+    return !this.container.getAnimations({ subtree: true }).some((a) => a.playState === 'running' && a.effect?.target?.classList.contains('leaflet-marker-icon'));
+  }
+
   /** Reports whether the site card is a bottom sheet (a narrow map) rather than a popup. */
   usesSheet() {
     return Boolean(this.sheet) && this.container.clientWidth < 640;

@@ -167,8 +167,11 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 			p := b.open(t, srv, sz.path, sz.vp)
 			for _, zoom := range []int{-1, 1} {
 				if zoom > 0 {
+					// Leaflet starts a zoom on the next animation frame: wait for the new zoom, then
+					// for its layout with no symbol still sliding.
+					before := eval[float64](p, `window.dcatlas.map.getZoom()`)
 					p.do("zooming in", chromedp.Click(chromedp.CSS(".leaflet-control-zoom-in")))
-					p.waitFor(`window.dcatlas.viewSynced() && window.dcatlas.idle()`)
+					p.waitFor(fmt.Sprintf(`window.dcatlas.map.getZoom() > %v && window.dcatlas.laidOut() && window.dcatlas.viewSynced() && window.dcatlas.idle()`, before))
 				}
 				bs := boxes(p)
 				sites := 0
