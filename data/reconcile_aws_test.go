@@ -56,19 +56,5 @@ func TestReconcileAWS(t *testing.T) {
 		{"2026-01-15", "European Sovereign Cloud launch (Kurier 2026-01-15): 38 other regions", awsNotSovereign, 38, 38, ""},
 		{"2026-03-03", "AP on the Gulf drone strikes, March 2026: 39 regions", awsAll, 39, 39, ""},
 	}
-	for _, p := range table {
-		t.Run(p.date+" "+p.claim, func(t *testing.T) {
-			day, err := geo.ParseDay(p.date)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := p.count(ds, day)
-			if got != p.got {
-				t.Errorf("the dataset gives %d, pinned %d (published %d): update the pin and the reason, or the data", got, p.got, p.figure)
-			}
-			if (p.got != p.figure) != (p.reason != "") {
-				t.Errorf("pinned %d vs published %d: a reason is required exactly when they differ", p.got, p.figure)
-			}
-		})
-	}
+	checkPublished(t, ds, table)
 }

@@ -62,19 +62,5 @@ func TestReconcileAzure(t *testing.T) {
 		{"2026-05-06", "Microsoft (Azure blog): more than 80 regions in 34 countries", azureAnnounced, 80, 77,
 			"a floor; the data lacks regions with no dated announcement (a second Danish region, Kuwait, codes seen only in SDK lists) and does not map the partner-run sovereign clouds (Bleu, Delos Cloud)"},
 	}
-	for _, p := range table {
-		t.Run(p.date+" "+p.claim, func(t *testing.T) {
-			day, err := geo.ParseDay(p.date)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := p.count(ds, day)
-			if got != p.got {
-				t.Errorf("the dataset gives %d, pinned %d (published %d): update the pin and the reason, or the data", got, p.got, p.figure)
-			}
-			if (p.got != p.figure) != (p.reason != "") {
-				t.Errorf("pinned %d vs published %d: a reason is required exactly when they differ", p.got, p.figure)
-			}
-		})
-	}
+	checkPublished(t, ds, table)
 }

@@ -48,19 +48,5 @@ func TestReconcileGCP(t *testing.T) {
 		{"2024-07-08", "Expansión 2024-07-08 (G44), Google's locations page: 40 regions", gcpPublicInService, 40, 40, ""},
 		{"2024-11-30", "Momento Latam 2024-12 (G101): Mexico the 41st region", gcpPublicInService, 41, 41, ""},
 	}
-	for _, p := range table {
-		t.Run(p.date+" "+p.claim, func(t *testing.T) {
-			day, err := geo.ParseDay(p.date)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := p.count(ds, day)
-			if got != p.got {
-				t.Errorf("the dataset gives %d, pinned %d (published %d): update the pin and the reason, or the data", got, p.got, p.figure)
-			}
-			if (p.got != p.figure) != (p.reason != "") {
-				t.Errorf("pinned %d vs published %d: a reason is required exactly when they differ", p.got, p.figure)
-			}
-		})
-	}
+	checkPublished(t, ds, table)
 }
