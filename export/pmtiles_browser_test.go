@@ -21,19 +21,7 @@ import (
 // every other host unreachable, that MapLibre draws both from HTTP range requests. It needs
 // /usr/bin/chromium (or DCATLAS_CHROMIUM) and nginx, and is skipped without them.
 func TestPMTilesInMapLibre(t *testing.T) {
-	chromium := os.Getenv("DCATLAS_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("skipping: no Chromium at %s (install chromium, or set DCATLAS_CHROMIUM)", chromium)
-	}
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
-			t.Skip("skipping: no nginx (install nginx-light)")
-		}
-	}
+	chromium, nginx := browserTools(t)
 	// Not t.TempDir, whose parent only root may enter: nginx's workers may run as another user.
 	root, err := os.MkdirTemp("", "dcatlas-pmtiles-")
 	if err != nil {
@@ -57,22 +45,8 @@ func TestPMTilesInMapLibre(t *testing.T) {
 	}
 	base, accessLog := startNginx(t, nginx, root, www)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		// WebGL on the CPU, for MapLibre without a GPU.
-		chromedp.Flag("enable-unsafe-swiftshader", true),
-		// Nothing but the test's nginx can be reached.
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.WindowSize(900, 600),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelTimeout()
+	// WebGL on the CPU, for MapLibre without a GPU.
+	ctx := newBrowser(t, chromium, 900, 600, chromedp.Flag("enable-unsafe-swiftshader", true))
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/index.html")); err != nil {
 		t.Fatalf("loading the page: %v", err)
@@ -124,6 +98,45 @@ func TestPMTilesInMapLibre(t *testing.T) {
 			t.Errorf("%s.pmtiles: %d range answers (206), %d whole-file answers; want ranges only\n%s", name, partial, whole, logged)
 		}
 	}
+}
+
+// browserTools returns the paths of Chromium (or DCATLAS_CHROMIUM) and nginx, skipping the test
+// without them.
+func browserTools(t *testing.T) (chromium, nginx string) {
+	t.Helper()
+	chromium = os.Getenv("DCATLAS_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("skipping: no Chromium at %s (install chromium, or set DCATLAS_CHROMIUM)", chromium)
+	}
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
+			t.Skip("skipping: no nginx (install nginx-light)")
+		}
+	}
+	return chromium, nginx
+}
+
+// newBrowser starts headless Chromium at the given window size for at most two minutes, with the
+// project's flags and every host but loopback unreachable; it ends with the test.
+func newBrowser(t *testing.T, chromium string, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		// Nothing but the test's nginx can be reached.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+		chromedp.WindowSize(width, height),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
 }
 
 // startNginx serves www on a free loopback port until the test ends, logging each request's

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,19 +24,7 @@ import (
 // the viewer shows that date with the counts the server gives, and opens the site with its
 // sources, from the files alone. It needs Chromium and nginx, and is skipped without them.
 func TestStaticSiteInBrowser(t *testing.T) {
-	chromium := os.Getenv("DCATLAS_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("skipping: no Chromium at %s (install chromium, or set DCATLAS_CHROMIUM)", chromium)
-	}
-	nginx, err := exec.LookPath("nginx")
-	if err != nil {
-		if nginx, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
-			t.Skip("skipping: no nginx (install nginx-light)")
-		}
-	}
+	chromium, nginx := browserTools(t)
 	root, err := os.MkdirTemp("", "dcatlas-site-")
 	if err != nil {
 		t.Fatal(err)
@@ -72,19 +59,7 @@ func TestStaticSiteInBrowser(t *testing.T) {
 	}
 	site := items.Features[0].ID
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.WindowSize(1200, 800),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelTimeout()
+	ctx := newBrowser(t, chromium, 1200, 800)
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s/index.html?at=2018-09-01&site=%s", base, site))); err != nil {
 		t.Fatalf("loading the page: %v", err)
