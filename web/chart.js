@@ -144,8 +144,11 @@ export class TimelineChart {
 
     // Counts on the axis and gridlines at round numbers.
     const step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 500].find((s) => maxTotal / s <= 3) ?? 1000;
+    // The maximum gets its own label; a round count too close below it gives way.
+    const crowded = (v) => maxTotal % step && v === maxTotal - (maxTotal % step) && y(v) - y(maxTotal) < 11;
     for (let v = 0; v <= maxTotal; v += step) {
       if (v) root.append(svg('line', { x1: left, x2: endX, y1: y(v), y2: y(v), class: 'chart-grid' }));
+      if (crowded(v)) continue;
       const t = svg('text', { x: left - 4, y: y(v) + 3.5, 'text-anchor': 'end', class: 'chart-count' });
       t.textContent = String(v);
       root.append(t);

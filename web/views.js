@@ -375,7 +375,8 @@ export function restoreSelection(ctx, d, st) {
     return;
   }
   if (siteMap.has(st.site)) {
-    if (siteMap.popupSite !== st.site) siteMap.open(st.site, { pan: false });
+    // A shared view stays exactly as shared; without one, the card pans into sight.
+    if (siteMap.popupSite !== st.site) siteMap.open(st.site, { pan: !st.view });
     return;
   }
   if (siteMap.popupSite) siteMap.close();
