@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"html"
 	"net/url"
@@ -60,9 +61,11 @@ func (s *Server) changesFeed(base, self string, cq changesQuery, chs []geo.Chang
 		Link:     &feeds.AtomLink{Href: self, Rel: "self", Type: mediaAtom},
 		Author:   &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: "dcatlas", Uri: base + "/"}},
 	}
-	for _, ch := range chs {
+	scheme := kindScheme(base)
+	entries := make([]atomEntry, len(chs))
+	for i, ch := range chs {
 		latest := ch.Event.Date.Latest().String()
-		feed.Entries = append(feed.Entries, &feeds.AtomEntry{
+		entries[i] = atomEntry{AtomEntry: feeds.AtomEntry{
 			Title:   changeTitle(ch),
 			Id:      "tag:" + authority + "," + tagYear + ":" + ch.ID(),
 			Updated: updated,
@@ -71,13 +74,67 @@ func (s *Server) changesFeed(base, self string, cq changesQuery, chs []geo.Chang
 				{Href: base + "/collections/" + collectionID + "/items/" + ch.Site.ID + "?at=" + latest, Rel: "related", Type: mediaGeoJSON},
 			},
 			Content: &feeds.AtomContent{Type: "html", Content: changeHTML(ch)},
-		})
+		}, Kind: atomCategory{Term: string(ch.Site.Kind), Scheme: scheme, Label: kindLabel(ch.Site.Kind)}}
 	}
 	var buf bytes.Buffer
-	if err := feeds.WriteXML(feed, &buf); err != nil {
+	if err := feeds.WriteXML(atomFeed{AtomFeed: feed, Entries: entries}, &buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// atomFeed is gorilla/feeds' Atom feed with entries that carry a category element as RFC 4287
+// §4.2.2 has it (term, scheme and label attributes), which feeds.AtomEntry lacks: its Category is
+// element text, which Atom readers ignore.
+type atomFeed struct {
+	*feeds.AtomFeed
+	Entries []atomEntry `xml:"entry"`
+}
+
+// FeedXml is what feeds.WriteXML encodes.
+func (f atomFeed) FeedXml() any { return f }
+
+// atomEntry is a feed entry with the site's kind as its category.
+type atomEntry struct {
+	XMLName xml.Name `xml:"entry"`
+	feeds.AtomEntry
+	Kind atomCategory `xml:"category"`
+}
+
+// atomCategory is an Atom category: a term of a scheme (an IRI naming the vocabulary).
+type atomCategory struct {
+	Term   string `xml:"term,attr"`
+	Scheme string `xml:"scheme,attr,omitempty"`
+	Label  string `xml:"label,attr,omitempty"`
+}
+
+// kindScheme is the scheme of the kinds in the feed: the kind property of the sites' queryables,
+// a JSON Schema whose enum lists them.
+func kindScheme(base string) string {
+	return base + "/collections/" + collectionID + "/queryables#/properties/kind"
+}
+
+// kindMeaning says what a kind means, for readers of the feed.
+func kindMeaning(k geo.Kind) string {
+	switch k {
+	case geo.KindPublic:
+		return "open to any customer, run by the provider"
+	case geo.KindGovernment:
+		return "for government customers only"
+	case geo.KindSovereign:
+		return "run under a local trustee or a sovereignty promise"
+	case geo.KindPartner:
+		return "operated by a local partner company"
+	}
+	return ""
+}
+
+// kindLabel is a kind as a reader shows it, such as "Government region".
+func kindLabel(k geo.Kind) string {
+	if k == "" {
+		return ""
+	}
+	return strings.ToUpper(string(k[:1])) + string(k[1:]) + " region"
 }
 
 // tagAuthority is the host name of the service's base URL, the authority of its tag: URIs. Set
@@ -111,6 +168,9 @@ func changeHTML(ch geo.Change) string {
 		fmt.Fprintf(&b, ", between %s and %s", e.Date.Earliest(), e.Date.Latest())
 	}
 	b.WriteString(".</p>")
+	if ch.Site.Kind != "" {
+		fmt.Fprintf(&b, "<p>Kind: %s (%s).</p>", html.EscapeString(string(ch.Site.Kind)), html.EscapeString(kindMeaning(ch.Site.Kind)))
+	}
 	if e.Note != "" {
 		b.WriteString("<p>" + html.EscapeString(e.Note) + "</p>")
 	}

@@ -277,6 +277,6 @@ func changesPaths(s *Server) object {
 	}
 	return object{
 		{"/changes", op("Events in a window, newest first: one GeoJSON feature per event at its site, with the date as written, its earliest and latest day and precision, the status before and after, the note and the sources", changesParams(), okResponse("A GeoJSON FeatureCollection with next/prev links, or CSV", mediaGeoJSON, mediaCSV))},
-		{"/changes.atom", op("The same events as an Atom 1.0 feed (RFC 4287): entry ids are tag: URIs of the site id and event, updated is the dataset's date (the first day of its newest source), each entry links the viewer at the site on the event's latest day", changeFilterParams(), okResponse("An Atom feed", mediaAtom))},
+		{"/changes.atom", op("The same events as an Atom 1.0 feed (RFC 4287): entry ids are tag: URIs of the site id and event, updated is the dataset's date (the first day of its newest source), each entry links the viewer at the site on the event's latest day and gives the site's kind (public, government, sovereign or partner) as its category, in the scheme of the queryables' kind, and in its content", changeFilterParams(), okResponse("An Atom feed", mediaAtom))},
 	}
 }

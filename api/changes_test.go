@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"html"
 	"net/http"
@@ -15,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"dcatlas/geo"
 )
 
 func TestChangesGolden(t *testing.T) {
@@ -213,7 +216,8 @@ d = feedparser.parse(sys.argv[1])
 json.dump({"bozo": bool(d.bozo), "bozo_exception": str(d.get("bozo_exception", "")), "version": d.version,
   "title": d.feed.get("title"), "updated": d.feed.get("updated"), "self": [l.href for l in d.feed.get("links", []) if l.rel == "self"],
   "entries": [{"id": e.id, "title": e.title, "updated": e.updated,
-    "alternate": [l.href for l in e.links if l.rel == "alternate"], "content": e.content[0].value} for e in d.entries]}, sys.stdout)
+    "alternate": [l.href for l in e.links if l.rel == "alternate"], "content": e.content[0].value,
+    "tags": [{"term": c.term, "scheme": c.scheme, "label": c.label} for c in e.get("tags", [])]} for e in d.entries]}, sys.stdout)
 `
 	out, err := exec.Command(python, "-c", script, ts.URL+"/changes.atom?from=2016-01-01&to=2016-12-31").Output()
 	if err != nil {
@@ -229,6 +233,7 @@ json.dump({"bozo": bool(d.bozo), "bozo_exception": str(d.get("bozo_exception", "
 		Entries       []struct {
 			ID, Title, Updated, Content string
 			Alternate                   []string
+			Tags                        []struct{ Term, Scheme, Label string }
 		}
 	}
 	if err := json.Unmarshal(out, &feed); err != nil {
@@ -258,6 +263,13 @@ json.dump({"bozo": bool(d.bozo), "bozo_exception": str(d.get("bozo_exception", "
 		wantMap := ts.URL + "/map?at=" + f.Properties["latest"].(string) + "&site=" + f.Properties["site"].(string)
 		if len(e.Alternate) != 1 || e.Alternate[0] != wantMap {
 			t.Errorf("entry %s links %q, want the viewer's permalink %s", e.ID, e.Alternate, wantMap)
+		}
+		kind, _ := f.Properties["kind"].(string)
+		if want := ts.URL + "/collections/sites/queryables#/properties/kind"; len(e.Tags) != 1 || e.Tags[0].Term != kind || e.Tags[0].Scheme != want || e.Tags[0].Label == "" {
+			t.Errorf("entry %s categories %+v, want the kind %q in scheme %s", e.ID, e.Tags, kind, want)
+		}
+		if !strings.Contains(e.Content, "<p>Kind: "+kind+" (") {
+			t.Errorf("entry %s content does not give the kind %q: %s", e.ID, kind, e.Content)
 		}
 		srcs, _ := f.Properties["sources"].([]any)
 		for _, src := range srcs {
@@ -378,5 +390,55 @@ func TestSinceIsWhenTheStatusBegan(t *testing.T) {
 	}
 	if col := slices.Index(rows[0], "status_date"); col < 0 || rows[1][col] != "2022-03" {
 		t.Errorf("Seoul in CSV: status_date column %d of %q", col, rows[1])
+	}
+}
+
+// TestChangesFeedKinds reads the feed of every provider by kind: each entry's category is the
+// kind asked for, the kinds' feeds together hold every entry of the unfiltered feed, and the
+// content says the kind.
+func TestChangesFeedKinds(t *testing.T) {
+	s := newFullServer(t, Options{})
+	type entry struct {
+		ID       string `xml:"id"`
+		Content  string `xml:"content"`
+		Category []struct {
+			Term   string `xml:"term,attr"`
+			Scheme string `xml:"scheme,attr"`
+		} `xml:"category"`
+	}
+	read := func(target string) []entry {
+		t.Helper()
+		rec := get(t, s, target)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+		}
+		var feed struct {
+			Entries []entry `xml:"entry"`
+		}
+		if err := xml.Unmarshal(rec.Body.Bytes(), &feed); err != nil {
+			t.Fatalf("GET %s: %v", target, err)
+		}
+		return feed.Entries
+	}
+	const window = "from=2000-01-01&to=2026-12-31&"
+	all := len(read("/changes.atom?" + window[:len(window)-1]))
+	sum := 0
+	for _, k := range geo.Kinds() {
+		es := read("/changes.atom?" + window + "kind=" + string(k))
+		if k == geo.KindPublic && len(es) == 0 || k == geo.KindGovernment && len(es) == 0 {
+			t.Errorf("kind=%s: no entries", k)
+		}
+		for _, e := range es {
+			if len(e.Category) != 1 || e.Category[0].Term != string(k) || !strings.HasSuffix(e.Category[0].Scheme, "/collections/sites/queryables#/properties/kind") {
+				t.Errorf("kind=%s: entry %s has categories %+v", k, e.ID, e.Category)
+			}
+			if !strings.Contains(e.Content, "<p>Kind: "+string(k)+" (") {
+				t.Errorf("kind=%s: entry %s content does not say its kind", k, e.ID)
+			}
+		}
+		sum += len(es)
+	}
+	if sum != all {
+		t.Errorf("the kinds' feeds hold %d entries, the whole feed %d", sum, all)
 	}
 }
