@@ -30,7 +30,12 @@ func (s *Server) handleChangesAtom(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.sendWork(c, cq.key(c.Path(), base, c.QueryParams()), documentWork, func(context.Context) (*response, error) {
+	key := cq.key(c.Path(), base, c.QueryParams())
+	m := meta{contentType: mediaAtom + "; charset=utf-8", cacheControl: cq.cacheControl()}
+	if done, err := s.headMeta(c, key, m); done {
+		return err
+	}
+	return s.sendWork(c, key, documentWork, func(context.Context) (*response, error) {
 		chs := s.ds.Changes(cq.from, cq.to, cq.filter)
 		chs = chs[:min(len(chs), maxFeedEntries)]
 		self := base + "/changes.atom"
@@ -41,9 +46,7 @@ func (s *Server) handleChangesAtom(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		r := newResponse(mediaAtom+"; charset=utf-8", b)
-		r.cacheControl = cq.cacheControl()
-		return r, nil
+		return m.newResponse(b), nil
 	})
 }
 

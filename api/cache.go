@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -31,13 +32,29 @@ type response struct {
 	plainLenV, zippedLenV, gzipEncodingV []string
 }
 
+// defaultCacheControl is the Cache-Control of answers that set none.
+const defaultCacheControl = "public, max-age=300, stale-while-revalidate=3600"
+
+// meta are the headers of an answer that are known before it is built: what a HEAD of an
+// uncached answer sends (Server.headMeta), and what the built response gets (newResponse).
+type meta struct {
+	contentType  string
+	cacheControl string // empty for defaultCacheControl
+	disposition  string // Content-Disposition, empty when none
+	csp          string // Content-Security-Policy, empty for the server's default
+}
+
+// newResponse is the package's newResponse for body with m's headers.
+func (m meta) newResponse(body []byte) *response {
+	r := newResponse(m.contentType, body)
+	r.cacheControl, r.disposition, r.csp = m.cacheControl, m.disposition, m.csp
+	return r
+}
+
 // prepare builds the response's headers once; the fields above must not change afterwards.
 func (r *response) prepare() {
 	r.once.Do(func() {
-		cc := r.cacheControl
-		if cc == "" {
-			cc = "public, max-age=300, stale-while-revalidate=3600"
-		}
+		cc := cmp.Or(r.cacheControl, defaultCacheControl)
 		r.etagV, r.ccV, r.typeV = []string{r.etag}, []string{cc}, []string{r.contentType}
 		if r.disposition != "" {
 			r.dispV = []string{r.disposition}

@@ -95,44 +95,45 @@ func (s *Server) handleChanges(c echo.Context) error {
 		return err
 	}
 	base := s.baseURL(c)
-	return s.sendWork(c, cq.key(c.Path(), base, c.QueryParams()), documentWork, func(context.Context) (*response, error) {
+	key := cq.key(c.Path(), base, c.QueryParams())
+	m := meta{contentType: mediaGeoJSON, cacheControl: cq.cacheControl()}
+	ext := "geojson"
+	if cq.format == "csv" {
+		m.contentType, ext = mediaCSV, "csv"
+	}
+	if cq.download {
+		m.disposition = fmt.Sprintf(`attachment; filename="%s-changes-%s-to-%s.%s"`, filePrefix(s.ds, cq.filter), cq.from, cq.to, ext)
+	}
+	if done, err := s.headMeta(c, key, m); done {
+		return err
+	}
+	return s.sendWork(c, key, documentWork, func(context.Context) (*response, error) {
 		all := s.ds.Changes(cq.from, cq.to, cq.filter)
 		page := all[min(cq.offset, len(all)):min(cq.offset+cq.limit, len(all))]
-		var r *response
 		if cq.format == "csv" {
 			b, err := encodeChangesCSV(page)
 			if err != nil {
 				return nil, err
 			}
-			r = newResponse(mediaCSV, b)
-		} else {
-			features := make([]object, len(page))
-			for i, ch := range page {
-				features[i] = changeFeature(ch)
-			}
-			b, err := encodeJSON(object{
-				{"type", "FeatureCollection"},
-				{"numberMatched", len(all)},
-				{"numberReturned", len(page)},
-				{"from", cq.from.String()},
-				{"to", cq.to.String()},
-				{"links", changesLinks(base, c.QueryParams(), cq, len(all))},
-				{"features", features},
-			})
-			if err != nil {
-				return nil, err
-			}
-			r = newResponse(mediaGeoJSON, b)
+			return m.newResponse(b), nil
 		}
-		r.cacheControl = cq.cacheControl()
-		if cq.download {
-			ext := "geojson"
-			if cq.format == "csv" {
-				ext = "csv"
-			}
-			r.disposition = fmt.Sprintf(`attachment; filename="%s-changes-%s-to-%s.%s"`, filePrefix(s.ds, cq.filter), cq.from, cq.to, ext)
+		features := make([]object, len(page))
+		for i, ch := range page {
+			features[i] = changeFeature(ch)
 		}
-		return r, nil
+		b, err := encodeJSON(object{
+			{"type", "FeatureCollection"},
+			{"numberMatched", len(all)},
+			{"numberReturned", len(page)},
+			{"from", cq.from.String()},
+			{"to", cq.to.String()},
+			{"links", changesLinks(base, c.QueryParams(), cq, len(all))},
+			{"features", features},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return m.newResponse(b), nil
 	})
 }
 

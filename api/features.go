@@ -327,42 +327,44 @@ func (s *Server) handleItems(c echo.Context) error {
 	base := s.baseURL(c)
 	// The links repeat the query as written, so it is part of the key beside its normal form.
 	key := keyOf(c.Path()).with("base", base).withQuery(sq).with("query", c.QueryParams().Encode())
+	m := meta{contentType: mediaGeoJSON, cacheControl: sq.cacheControl()}
+	if sq.format == "csv" {
+		m.contentType = mediaCSV
+	}
+	if sq.download {
+		m.disposition = fmt.Sprintf(`attachment; filename="%s"`, s.downloadName(sq))
+	}
+	if done, err := s.headMeta(c, key, m); done {
+		return err
+	}
 	return s.sendWork(c, key, documentWork, func(context.Context) (*response, error) {
 		ms := s.ds.Select(sq.at, sq.filter)
 		geo.SortMatches(ms, sq.sortby)
 		matched := len(ms)
 		page := ms[min(sq.offset, matched):min(sq.offset+sq.limit, matched)]
-		var r *response
 		if sq.format == "csv" {
 			b, err := encodeCSV(page, sq.at)
 			if err != nil {
 				return nil, err
 			}
-			r = newResponse(mediaCSV, b)
-		} else {
-			features := make([]object, len(page))
-			for i, m := range page {
-				features[i] = feature(m, sq.at, sq.properties, sq.skipGeometry)
-			}
-			doc := object{
-				{"type", "FeatureCollection"},
-				{"numberMatched", matched},
-				{"numberReturned", len(page)},
-				{"at", sq.at.String()},
-				{"links", s.itemsLinks(base, c.QueryParams(), sq, matched)},
-				{"features", features},
-			}
-			b, err := encodeJSON(doc)
-			if err != nil {
-				return nil, err
-			}
-			r = newResponse(mediaGeoJSON, b)
+			return m.newResponse(b), nil
 		}
-		r.cacheControl = sq.cacheControl()
-		if sq.download {
-			r.disposition = fmt.Sprintf(`attachment; filename="%s"`, s.downloadName(sq))
+		features := make([]object, len(page))
+		for i, match := range page {
+			features[i] = feature(match, sq.at, sq.properties, sq.skipGeometry)
 		}
-		return r, nil
+		b, err := encodeJSON(object{
+			{"type", "FeatureCollection"},
+			{"numberMatched", matched},
+			{"numberReturned", len(page)},
+			{"at", sq.at.String()},
+			{"links", s.itemsLinks(base, c.QueryParams(), sq, matched)},
+			{"features", features},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return m.newResponse(b), nil
 	})
 }
 

@@ -30,18 +30,28 @@ func TestHeadHealth(t *testing.T) {
 	}
 }
 
-// TestHeadDoesNotRender asks HEAD for images and tiles never drawn: the answer says what GET would
-// send, without drawing it (nothing is cached, no build is timed); once GET has drawn it, HEAD
-// gives GET's headers.
+// TestHeadDoesNotRender asks HEAD for images, tiles and documents never built: the answer says
+// what GET would send, without building it (nothing is cached, no build is timed, no work slot is
+// taken); once GET has built it, HEAD gives GET's headers.
 func TestHeadDoesNotRender(t *testing.T) {
 	s := newTestServer(t, Options{Atlas: loadAtlas(t)})
-	for _, tc := range []struct{ path, mediaType string }{
+	paths := []struct{ path, mediaType string }{
 		{"/static/map.png?width=512&height=512&scale=2&title=head", "image/png"},
+		{"/static/map.png?width=300&height=200&title=head&download=1", "image/png"},
 		{"/static/timeline.svg?title=head", "image/svg+xml"},
 		{"/tiles/basemap/3/4/2@2x.png", "image/png"},
 		{"/tiles/basemap/3/4/2.mvt", mediaMVT},
 		{"/tiles/sites/1/1/0.mvt?at=2018-09-01", mediaMVT},
-	} {
+		{"/collections/sites/items?q=hang&limit=3", mediaGeoJSON},
+		{"/collections/sites/items?f=csv&download=1&at=2019-01-01", mediaCSV},
+		{"/timeline?country=CN", mediaJSON},
+		{"/timeline?by=provider&until=2020-01-01", mediaJSON},
+		{"/changes?from=2019-01-01&to=2019-12-31", mediaGeoJSON},
+		{"/changes?from=2019-01-01&to=2019-12-31&f=csv&download=1", mediaCSV},
+		{"/changes.atom?country=CN", mediaAtom},
+		{"/providers?at=2020-01-01", mediaJSON},
+	}
+	for _, tc := range paths {
 		_, _, entries, _ := s.cache.stats()
 		rec := head(t, s, tc.path)
 		if rec.Code != http.StatusOK || rec.Body.Len() != 0 || !strings.HasPrefix(rec.Header().Get("Content-Type"), tc.mediaType) {
@@ -50,9 +60,15 @@ func TestHeadDoesNotRender(t *testing.T) {
 		if _, _, after, _ := s.cache.stats(); after != entries {
 			t.Errorf("HEAD %s built an answer: cache entries %d → %d", tc.path, entries, after)
 		}
+		uncached := rec.Header()
 		got := get(t, s, tc.path)
 		if got.Code != http.StatusOK {
 			t.Fatalf("GET %s: %d", tc.path, got.Code)
+		}
+		for _, h := range []string{"Content-Type", "Cache-Control", "Content-Disposition", "Content-Security-Policy", "Vary"} {
+			if uncached.Get(h) != got.Header().Get(h) {
+				t.Errorf("HEAD %s before GET: %s %q, GET gave %q", tc.path, h, uncached.Get(h), got.Header().Get(h))
+			}
 		}
 		rec = head(t, s, tc.path)
 		for _, h := range []string{"Content-Type", "Content-Length", "Etag", "Cache-Control"} {
@@ -61,8 +77,8 @@ func TestHeadDoesNotRender(t *testing.T) {
 			}
 		}
 	}
-	if n := countBuilds(t, s); n != 5 {
-		t.Errorf("%d answers built, want 5 (one per GET)", n)
+	if n := countBuilds(t, s); n != len(paths) {
+		t.Errorf("%d answers built, want %d (one per GET)", n, len(paths))
 	}
 	if rec := head(t, s, "/static/map.png?width=99999"); rec.Code != http.StatusBadRequest {
 		t.Errorf("HEAD with a bad parameter: %d", rec.Code)

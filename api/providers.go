@@ -25,6 +25,10 @@ func (s *Server) handleProviders(c echo.Context) error {
 	}
 	base := s.baseURL(c)
 	key := keyOf(c.Path()).with("base", base).withQuery(sq)
+	m := meta{contentType: mediaJSON, cacheControl: sq.cacheControl()}
+	if done, err := s.headMeta(c, key, m); done {
+		return err
+	}
 	return s.sendWork(c, key, documentWork, func(context.Context) (*response, error) {
 		counts := make(map[string]*geo.Counts, len(s.ds.Providers))
 		kinds := make(map[string]map[geo.Kind]int, len(s.ds.Providers))
@@ -66,11 +70,10 @@ func (s *Server) handleProviders(c echo.Context) error {
 			{"providers", list},
 			{"links", []link{{Href: base + "/providers", Rel: relSelf, Type: mediaJSON, Title: "This document"}}},
 		}
-		r, err := jsonResponse(mediaJSON, doc)
+		b, err := encodeJSON(doc)
 		if err != nil {
 			return nil, err
 		}
-		r.cacheControl = sq.cacheControl()
-		return r, nil
+		return m.newResponse(b), nil
 	})
 }

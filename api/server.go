@@ -3,6 +3,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -311,6 +312,11 @@ func (s *Server) sendWork(c echo.Context, key cacheKey, w work, build func(conte
 // cached answer is sent as for GET, headers only. It reports false, doing nothing, for other
 // methods.
 func (s *Server) headUncached(c echo.Context, key cacheKey, contentType, cacheControl string) (bool, error) {
+	return s.headMeta(c, key, meta{contentType: contentType, cacheControl: cacheControl})
+}
+
+// headMeta is headUncached for an answer whose headers known before building are m.
+func (s *Server) headMeta(c echo.Context, key cacheKey, m meta) (bool, error) {
 	if c.Request().Method != http.MethodHead {
 		return false, nil
 	}
@@ -318,8 +324,15 @@ func (s *Server) headUncached(c echo.Context, key cacheKey, contentType, cacheCo
 		return true, s.write(c, r)
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, contentType)
-	h.Set(echo.HeaderCacheControl, cacheControl)
+	h.Set(echo.HeaderContentType, m.contentType)
+	h.Set(echo.HeaderCacheControl, cmp.Or(m.cacheControl, defaultCacheControl))
+	if m.disposition != "" {
+		h.Set(echo.HeaderContentDisposition, m.disposition)
+	}
+	if m.csp != "" {
+		h.Set(echo.HeaderContentSecurityPolicy, m.csp)
+	}
+	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	c.Response().WriteHeader(http.StatusOK)
 	return true, nil
 }

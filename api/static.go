@@ -121,7 +121,14 @@ func (s *Server) handleStatic(c echo.Context, im staticImage) error {
 		return err
 	}
 	key := r.cacheKey()
-	if done, err := s.headUncached(c, key, im.mediaType(), r.sq.cacheControl()); done {
+	m := meta{contentType: im.mediaType(), cacheControl: r.sq.cacheControl()}
+	if im.format == render.SVG {
+		m.csp = svgPolicy
+	}
+	if r.download {
+		m.disposition = fmt.Sprintf(`attachment; filename="%s"`, staticFileName(s.ds, r))
+	}
+	if done, err := s.headMeta(c, key, m); done {
 		return err
 	}
 	return s.sendWork(c, key, r.work(), func(ctx context.Context) (*response, error) {
@@ -129,20 +136,12 @@ func (s *Server) handleStatic(c echo.Context, im staticImage) error {
 		if err != nil {
 			return nil, err
 		}
-		var resp *response
 		if im.format == render.PNG {
-			resp = newUncompressedResponse(im.mediaType(), body)
-		} else {
-			resp = newResponse(im.mediaType(), body)
+			resp := newUncompressedResponse(m.contentType, body) // PNG is compressed already
+			resp.cacheControl, resp.disposition = m.cacheControl, m.disposition
+			return resp, nil
 		}
-		resp.cacheControl = r.sq.cacheControl()
-		if im.format == render.SVG {
-			resp.csp = svgPolicy
-		}
-		if r.download {
-			resp.disposition = fmt.Sprintf(`attachment; filename="%s"`, staticFileName(s.ds, r))
-		}
-		return resp, nil
+		return m.newResponse(body), nil
 	})
 }
 

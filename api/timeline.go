@@ -42,6 +42,10 @@ func (s *Server) handleTimeline(c echo.Context) error {
 		}
 	}
 	key := keyOf(c.Path()).withQuery(sq).with("until", until).with("by", q.Get(paramBy))
+	m := meta{contentType: mediaJSON}
+	if done, err := s.headMeta(c, key, m); done {
+		return err
+	}
 	return s.sendWork(c, key, documentWork, func(ctx context.Context) (*response, error) {
 		tl := s.ds.Timeline(sq.filter, until)
 		doc := object{{"until", until.String()}, {"changes", tl.Changes}, {"years", tl.Years}}
@@ -57,7 +61,11 @@ func (s *Server) handleTimeline(c echo.Context) error {
 			}
 			doc = append(doc, member{"providers", per})
 		}
-		return jsonResponse(mediaJSON, doc)
+		b, err := encodeJSON(doc)
+		if err != nil {
+			return nil, err
+		}
+		return m.newResponse(b), nil
 	})
 }
 
