@@ -20,6 +20,7 @@ import (
 
 	"dcatlas/geo"
 	"dcatlas/geo/basemap"
+	"dcatlas/geo/render"
 )
 
 // Options configure a Server.
@@ -79,6 +80,8 @@ type Server struct {
 	building flights
 	// work bounds the memory of expensive builds.
 	work *workLimiter
+	// canvases lends the pixels of PNG images drawn on a miss (see idleCanvases).
+	canvases *render.Canvases
 	// common are the headers of every response, with canonical keys, built once; never modified.
 	common    []headerValue
 	frameDeny []string
@@ -108,7 +111,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(),
-		work: newWorkLimiter(opts.WorkBytes, opts.WorkSlots, opts.WorkWait)}
+		work: newWorkLimiter(opts.WorkBytes, opts.WorkSlots, opts.WorkWait), canvases: render.NewCanvases(idleCanvases(opts.WorkSlots))}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

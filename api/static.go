@@ -132,7 +132,7 @@ func (s *Server) handleStatic(c echo.Context, im staticImage) error {
 		return err
 	}
 	return s.sendWork(c, key, r.work(), func(ctx context.Context) (*response, error) {
-		body, err := drawStatic(ctx, s.ds, s.opts.Atlas, r)
+		body, err := drawStatic(ctx, s.ds, s.opts.Atlas, r, s.canvases)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +163,7 @@ func DrawStaticImage(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas,
 	if err != nil {
 		return nil, "", err
 	}
-	body, err = drawStatic(ctx, ds, atlas, r)
+	body, err = drawStatic(ctx, ds, atlas, r, nil)
 	if err != nil {
 		return nil, "", err
 	}
@@ -404,12 +404,15 @@ func filterWords(f geo.Filter) string {
 	return " · " + strings.Join(parts, ", ")
 }
 
-// drawStatic draws a parsed request, stopping early when ctx ends.
-func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r staticRequest) ([]byte, error) {
+// drawStatic draws a parsed request, stopping early when ctx ends; canvases lends a PNG's pixels
+// (nil allocates them).
+func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r staticRequest, canvases *render.Canvases) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error
 	if r.image.kind == kindTimeline && r.byProvider {
-		err = render.Race(ctx, &buf, raceSpec(ds, r), r.image.format)
+		spec := raceSpec(ds, r)
+		spec.Canvases = canvases
+		err = render.Race(ctx, &buf, spec, r.image.format)
 	} else if r.image.kind == kindTimeline {
 		spec := render.TimelineSpec{
 			Width: r.width, Height: r.height, Scale: r.scale,
@@ -418,6 +421,7 @@ func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r st
 			Title:       r.title,
 			Stamp:       fmt.Sprintf("%s regions by status, until %s%s", providerNames(ds, r.sq.filter), r.sq.at, filterWords(r.sq.filter)),
 			Attribution: timelineAttribution,
+			Canvases:    canvases,
 		}
 		err = render.Timeline(ctx, &buf, spec, r.image.format)
 	} else {
@@ -431,6 +435,7 @@ func drawStatic(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, r st
 			Title:       r.title,
 			Stamp:       fmt.Sprintf("%s regions as of %s%s", providerNames(ds, r.sq.filter), r.sq.at, filterWords(r.sq.filter)),
 			Attribution: mapAttribution,
+			Canvases:    canvases,
 		}
 		switch {
 		case r.bbox != nil:

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/semaphore"
+
+	"dcatlas/geo/render"
 )
 
 // Expensive answers (base-map tiles, site tiles, static images, items and timelines) are built
@@ -50,6 +52,14 @@ const (
 	jsonWorkBytes    = 4 << 20 // an items page or a timeline: the matches and the encoded document
 	tileWorkBytes    = 2 << 20 // a vector tile
 )
+
+// idleCanvases is how many bytes of PNG canvases the server keeps for reuse between drawings
+// (render.Canvases): the largest canvas for each drawing slot, since no more are drawn at once.
+// They are not part of the work budget: a drawing's cost counts its canvas while it runs, and the
+// idle ones lie beside the budget, at most 64 MiB a slot.
+func idleCanvases(slots int) int64 {
+	return int64(slots) * 4 * (render.MaxSize * render.MaxScale) * (render.MaxSize * render.MaxScale)
+}
 
 // work is what a build costs: the budget it draws on and how many bytes of it. The zero work is
 // free: the build does not wait.

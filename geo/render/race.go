@@ -33,6 +33,8 @@ type RaceSpec struct {
 	Sources string
 	// Attribution credits the data, at the bottom right.
 	Attribution string
+	// Canvases lends the PNG's pixels; nil allocates them.
+	Canvases *Canvases
 }
 
 // RaceLine is one provider's line.
@@ -50,7 +52,7 @@ type RaceLine struct {
 // Race draws the chart spec describes and writes it to w as f. Errors wrap ErrInvalidSpec, or
 // come from w, or are ctx's error when it ends first.
 func Race(ctx context.Context, w io.Writer, spec RaceSpec, f Format) error {
-	size := chartSize{spec.Width, spec.Height, spec.Scale}
+	size := chartSize{spec.Width, spec.Height, spec.Scale, spec.Canvases}
 	return drawChart(ctx, w, size, docTitle(spec.Title, spec.Stamp), f, func(cv canvas, ts *typesetter) { drawRace(cv, ts, spec) })
 }
 

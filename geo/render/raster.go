@@ -26,21 +26,33 @@ type raster struct {
 	polys [][]orb.Point // scratch
 	err   error
 	ctx   context.Context // stops the base map's drawing
+	pool  *Canvases       // lent img, nil when allocated
+	band  int             // device pixels of base map drawn at once (baseMapBand)
 }
 
 var _ canvas = (*raster)(nil)
 
-// newRaster is a canvas of width×height CSS pixels at scale over the atlas; drawing its base map
-// stops when ctx ends (encode then fails with ctx's error).
-func newRaster(ctx context.Context, width, height, scale int, a *basemap.Atlas) *raster {
+// newRaster is a canvas of width×height CSS pixels at scale over the atlas, its pixels lent by
+// pool (nil allocates them); drawing its base map stops when ctx ends (encode then fails with
+// ctx's error). release gives the pixels back.
+func newRaster(ctx context.Context, width, height, scale int, a *basemap.Atlas, pool *Canvases) *raster {
 	r := &raster{
 		ctx:   ctx,
-		img:   image.NewRGBA(image.Rect(0, 0, width*scale, height*scale)),
+		img:   pool.rgba(image.Rect(0, 0, width*scale, height*scale)),
 		k:     float64(scale),
 		atlas: a,
+		pool:  pool,
+		band:  baseMapBand,
 	}
 	r.ts, r.err = newTypesetter()
 	return r
+}
+
+// release gives the canvas's pixels back to its pool once the image is encoded, or abandoned; the
+// raster must not be used again.
+func (r *raster) release() {
+	r.pool.put(r.img)
+	r.img = nil
 }
 
 // encode writes the image as PNG.
@@ -65,11 +77,37 @@ func (r *raster) baseMap(v view) {
 	if r.atlas == nil || y1 <= y0 {
 		return
 	}
-	dst := r.img.SubImage(image.Rect(0, y0, r.img.Rect.Dx(), y1)).(*image.RGBA)
-	if err := r.atlas.Draw(r.ctx, dst, b, r.k); err != nil && r.err == nil {
-		r.err = err
+	// The rows y0 to y1 show world y from wy0 to wy1; each band gets its share of that span, the
+	// outer edges exactly b's.
+	wy0, wy1 := worldY(b.Max[1]), worldY(b.Min[1])
+	latAt := func(y int) float64 { return latOf(wy0 + float64(y-y0)/float64(y1-y0)*(wy1-wy0)) }
+	rows := max(1, r.band/r.img.Rect.Dx())
+	for top := y0; top < y1; top += rows {
+		bottom := min(top+rows, y1)
+		band := b
+		if top > y0 {
+			band.Max[1] = latAt(top)
+		}
+		if bottom < y1 {
+			band.Min[1] = latAt(bottom)
+		}
+		dst := r.img.SubImage(image.Rect(0, top, r.img.Rect.Dx(), bottom)).(*image.RGBA)
+		if err := r.atlas.Draw(r.ctx, dst, band, r.k); err != nil {
+			if r.err == nil {
+				r.err = err
+			}
+			return
+		}
 	}
 }
+
+// baseMapBand is how many device pixels of base map are drawn at once, in bands of whole rows.
+// The atlas rasterizes what it draws into coverage buffers of its own, 7 bytes a pixel: in bands,
+// a 4096² map takes 28 MiB at a time instead of 112 MiB, each of the rasterizer's passes (in
+// assembly, which the collector cannot preempt to stop the world) covers a quarter of the
+// image, and drawing stops between bands once ctx ends. Every shape that crosses a band is drawn
+// again in it, so bands much smaller cost more time than they save.
+const baseMapBand = 4 << 20
 
 // scaled returns a copy of p in device pixels.
 func (r *raster) scaled(p orb.Point) orb.Point { return orb.Point{p[0] * r.k, p[1] * r.k} }

@@ -105,6 +105,8 @@ type MapSpec struct {
 	Stamp string
 	// Attribution credits the base map and the data, at the bottom right.
 	Attribution string
+	// Canvases lends the PNG's pixels; nil allocates them.
+	Canvases *Canvases
 }
 
 // MapProvider is a provider as a map's markers and legend show it.
@@ -167,7 +169,8 @@ func Map(ctx context.Context, w io.Writer, a *basemap.Atlas, spec MapSpec, f For
 	v := spec.Extent.view(float64(spec.Width), float64(spec.Height))
 	switch f {
 	case PNG:
-		c := newRaster(ctx, spec.Width, spec.Height, spec.Scale, a)
+		c := newRaster(ctx, spec.Width, spec.Height, spec.Scale, a, spec.Canvases)
+		defer c.release()
 		drawMap(c, ts, spec, v)
 		return encode(ctx, c, w)
 	case SVG:
@@ -193,17 +196,23 @@ type TimelineSpec struct {
 	Stamp string
 	// Attribution credits the data, at the bottom right.
 	Attribution string
+	// Canvases lends the PNG's pixels; nil allocates them.
+	Canvases *Canvases
 }
 
 // Timeline draws the chart spec describes and writes it to w as f. Errors wrap ErrInvalidSpec, or
 // come from w, or are ctx's error when it ends first.
 func Timeline(ctx context.Context, w io.Writer, spec TimelineSpec, f Format) error {
-	size := chartSize{spec.Width, spec.Height, spec.Scale}
+	size := chartSize{spec.Width, spec.Height, spec.Scale, spec.Canvases}
 	return drawChart(ctx, w, size, docTitle(spec.Title, spec.Stamp), f, func(cv canvas, ts *typesetter) { drawTimeline(cv, ts, spec) })
 }
 
-// chartSize is a chart's size in CSS pixels and its PNG's pixel ratio (0 means 1).
-type chartSize struct{ width, height, scale int }
+// chartSize is a chart's size in CSS pixels, its PNG's pixel ratio (0 means 1) and the pool that
+// lends its pixels (nil for none).
+type chartSize struct {
+	width, height, scale int
+	canvases             *Canvases
+}
 
 // drawChart checks a chart's size, draws it with draw on a canvas of format f, and writes it to
 // w, unless ctx ends first; title names the SVG document.
@@ -220,7 +229,8 @@ func drawChart(ctx context.Context, w io.Writer, size chartSize, title string, f
 	}
 	switch f {
 	case PNG:
-		c := newRaster(ctx, size.width, size.height, size.scale, nil)
+		c := newRaster(ctx, size.width, size.height, size.scale, nil, size.canvases)
+		defer c.release()
 		draw(c, ts)
 		return encode(ctx, c, w)
 	case SVG:
