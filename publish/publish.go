@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"dcatlas/api"
 	"dcatlas/geo"
@@ -61,10 +62,14 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 	if cfg.BasemapFormat == BasemapPMTiles {
 		tileURL = "" // the Leaflet viewer draws no PMTiles: it shows its markers on a blank map
 	}
-	srv := api.New(ds, api.Options{Atlas: atlas, Static: &api.StaticSite{
-		ServerURL: strings.TrimRight(cfg.ServerURL, "/"), TileURL: tileURL, TileMaxZoom: cfg.BasemapMaxZoom,
+	// One day for every file, even across midnight.
+	now := time.Now()
+	server := strings.TrimRight(cfg.ServerURL, "/")
+	// The documents' links name the live server's API (without one, the request's placeholder host).
+	srv := api.New(ds, api.Options{Atlas: atlas, BaseURL: server, Now: func() time.Time { return now }, Static: &api.StaticSite{
+		ServerURL: server, TileURL: tileURL, TileMaxZoom: cfg.BasemapMaxZoom,
 	}})
-	files, err := siteFiles(ds)
+	files, err := siteFiles(ds, geo.DayFromTime(now))
 	if err != nil {
 		return sum, err
 	}
@@ -88,17 +93,23 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 	return sum, err
 }
 
-// siteFiles lists the files answered by the server: pages, viewer files, documents, images.
-func siteFiles(ds *geo.Dataset) ([]file, error) {
+// siteFiles lists the files answered by the server: pages, viewer files, documents, images, and
+// the download snapshots of the days the viewer's slider stops at (see SnapshotDays).
+func siteFiles(ds *geo.Dataset, today geo.Day) ([]file, error) {
 	files := []file{
 		{"index.html", "/map", false},
 		{"embed.html", "/embed", false},
 		{"history.json", "/history.json", true},
-		{"downloads/dcatlas-sites.geojson", "/collections/sites/items?limit=1000", false},
-		{"downloads/dcatlas-sites.csv", "/collections/sites/items?f=csv&limit=1000", false},
+		{"timeline.json", "/timeline", false},
 		{"timeline.png", "/static/timeline.png", false},
 		{"timeline.svg", "/static/timeline.svg", false},
 		{"map.png", "/static/map.png", false},
+	}
+	for _, d := range SnapshotDays(ds, today) {
+		at := d.String()
+		files = append(files,
+			file{SnapshotName(at, "geojson"), "/collections/sites/items?limit=1000&at=" + at, false},
+			file{SnapshotName(at, "csv"), "/collections/sites/items?f=csv&limit=1000&at=" + at, false})
 	}
 	for _, s := range ds.Sites {
 		files = append(files, file{"sites/" + s.ID + ".json", "/collections/sites/items/" + url.PathEscape(s.ID) + "?properties=events,notes", false})
@@ -112,6 +123,30 @@ func siteFiles(ds *geo.Dataset) ([]file, error) {
 	})
 	return files, err
 }
+
+// SnapshotDays are the days an export has download snapshots for: the first of every month from
+// the month of the dataset's first event to today, and today. The viewer's slider stops at these
+// days; web/files.js names the same files.
+func SnapshotDays(ds *geo.Dataset, today geo.Day) []geo.Day {
+	first, _ := ds.TimeExtent()
+	if len(ds.Sites) == 0 || first > today {
+		return []geo.Day{today}
+	}
+	t := first.Time()
+	var days []geo.Day
+	for m := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC); ; m = m.AddDate(0, 1, 0) {
+		d := geo.DayFromTime(m)
+		if d >= today {
+			break
+		}
+		days = append(days, d)
+	}
+	return append(days, today)
+}
+
+// SnapshotName is the file of the snapshot of the sites at day at (YYYY-MM-DD) in format ext,
+// geojson or csv.
+func SnapshotName(at, ext string) string { return "downloads/dcatlas-sites-" + at + "." + ext }
 
 // errNotFound means the server has no answer at a file's target.
 var errNotFound = errors.New("not found")
