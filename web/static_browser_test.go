@@ -293,6 +293,7 @@ func fetch(t *testing.T, u string) []byte {
 func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 	const day = "2024-07-01"
 	p := staticPage(t, site, b, "at="+day, day)
+	p.screenshot("static-site-" + day + ".png")
 	shown := eval[[]string](p, `window.dcatlas.ids()`)
 	var want []string
 	for _, f := range live.items(t, "at="+day).Features {
