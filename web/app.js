@@ -30,10 +30,14 @@ function tileConfig() {
   const d = body.dataset;
   const text = escapeHTML(d.basemapAttribution || 'Natural Earth');
   const link = d.basemapAttributionUrl ? `<a href="${escapeHTML(d.basemapAttributionUrl)}">${text}</a>` : text;
+  // The tiles' last zoom (0 is one); a static export's may be lower than the server's 10
+  // (tileset.BasemapMaxZoom), and the map magnifies its tiles up to that.
+  const native = d.basemapMaxZoom !== undefined && d.basemapMaxZoom !== '' ? Number(d.basemapMaxZoom) : 10;
   return {
     url: d.basemapTiles || `${root}/tiles/basemap/{z}/{x}/{y}{r}.png`,
     attribution: `Base map: ${link}`,
-    maxZoom: Number(d.basemapMaxZoom) || 10,
+    maxZoom: d.static === '1' ? Math.max(native, 10) : native,
+    nativeZoom: native,
   };
 }
 

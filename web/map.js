@@ -118,9 +118,9 @@ const Fullscreen = L.Control.extend({
 export class SiteMap {
   /**
    * @param {HTMLElement} container
-   * @param {object} opts tiles {url, attribution, maxZoom}, root, vocab, legendOpen, legendPosition,
-   *   fullscreenTarget, sheet (an element for the bottom sheet, used on a narrow map), and the hooks
-   *   onSelect(id, {focus}), onClose(id), onView(view), events(id) → Promise of {events, notes},
+   * @param {object} opts tiles {url, attribution, maxZoom, nativeZoom (the tiles' last zoom)}, root,
+   *   vocab, legendOpen, legendPosition, fullscreenTarget, sheet (an element for the bottom sheet,
+   *   used on a narrow map), and the hooks onSelect(id, {focus}), onClose(id), onView(view), events(id) → Promise of {events, notes},
    *   siteURL(id, at) → the URL of a site as GeoJSON, or '' for none
    */
   constructor(container, opts) {
@@ -150,6 +150,7 @@ export class SiteMap {
     L.tileLayer(opts.tiles.url, {
       attribution: opts.tiles.attribution,
       maxZoom: opts.tiles.maxZoom,
+      maxNativeZoom: opts.tiles.nativeZoom ?? opts.tiles.maxZoom,
       minZoom: 0,
       tileSize: 256,
       crossOrigin: false,

@@ -50,8 +50,6 @@ func TestStaticSite(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	t.Log(strings.TrimSpace(stdout.String()))
-	base, accessLog := nginxtest.Serve(t, nginx, root, www)
-	site := &server{base: base, host: strings.TrimPrefix(base, "http://")}
 
 	atlas, err := data.Atlas()
 	if err != nil {
@@ -65,6 +63,15 @@ func TestStaticSite(t *testing.T) {
 	t.Cleanup(ts.Close)
 	live := &server{base: ts.URL, host: strings.TrimPrefix(ts.URL, "http://")}
 
+	// nginx serves the export, and the live server under /live for a second export, in
+	// /served/, made with --server-url: one host for both, as a CDN in front of them may be.
+	base, accessLog := nginxtest.Serve(t, nginx, root, www, nginxtest.Proxy{Path: "/live", URL: ts.URL})
+	site := &server{base: base, host: strings.TrimPrefix(base, "http://")}
+	stdout.Reset()
+	if err := export.Site(context.Background(), []string{"site", "--basemap-maxzoom", "0", "--server-url", base + "/live", filepath.Join(www, "served")}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+
 	b := &browser{ctx: nginxtest.Browser(t, chromium, 1280, 800, 15*time.Minute)}
 	t.Run("SliderCounts", func(t *testing.T) { testStaticSlider(t, site, live, b) })
 	t.Run("Playback", func(t *testing.T) { testStaticPlayback(t, site, live, b) })
@@ -72,7 +79,9 @@ func TestStaticSite(t *testing.T) {
 	t.Run("SearchPopupPermalink", func(t *testing.T) { testStaticPermalink(t, site, live, b) })
 	t.Run("Downloads", func(t *testing.T) { testStaticDownloads(t, site, live, b) })
 	t.Run("NoLiveServer", func(t *testing.T) { testStaticWithoutServer(t, site, b) })
-	t.Run("EveryLinkAnswers", func(t *testing.T) { testStaticLinks(t, site, b) })
+	t.Run("EveryLinkAnswers", func(t *testing.T) { testStaticLinks(t, site, b, "") })
+	t.Run("WithServerURL", func(t *testing.T) { testStaticWithServer(t, site, live, b, "/served") })
+	t.Run("EveryLinkAnswersWithServerURL", func(t *testing.T) { testStaticLinks(t, site, b, "/served") })
 
 	// nginx found every file the pages asked for.
 	logged, err := os.ReadFile(accessLog)
@@ -86,16 +95,17 @@ func TestStaticSite(t *testing.T) {
 	}
 }
 
-// staticPage opens the exported viewer at a query in a new tab and waits until it shows day.
-func staticPage(t *testing.T, site *server, b *browser, query, day string) *page {
+// staticPage opens the viewer of the export in dir ("" at the root) at a query in a new tab and
+// waits until it shows day.
+func staticPage(t *testing.T, site *server, b *browser, dir, query, day string) *page {
 	t.Helper()
-	p := b.open(t, site, "/index.html?"+query, desktop)
+	p := b.open(t, site, dir+"/index.html?"+query, desktop)
 	p.waitRendered(day)
 	return p
 }
 
 func testStaticSlider(t *testing.T, site, live *server, b *browser) {
-	p := staticPage(t, site, b, "at=2012-06-01", "2012-06-01")
+	p := staticPage(t, site, b, "", "at=2012-06-01", "2012-06-01")
 	checkCounts(t, p, live, "2012-06-01")
 	for _, day := range []string{"2016-01-01", "2018-09-01", "2021-03-01", "2024-07-01"} {
 		p.setSlider(day)
@@ -112,7 +122,7 @@ func testStaticSlider(t *testing.T, site, live *server, b *browser) {
 }
 
 func testStaticPlayback(t *testing.T, site, live *server, b *browser) {
-	p := staticPage(t, site, b, "at=2016-01-01", "2016-01-01")
+	p := staticPage(t, site, b, "", "at=2016-01-01", "2016-01-01")
 	p.waitTiles()
 	p.do("choosing 4×", chromedp.SetValue(chromedp.ID("speed"), "4"))
 	eval[bool](p, `document.getElementById('speed').dispatchEvent(new Event('change', {bubbles: true}))`)
@@ -142,7 +152,7 @@ func (p *page) choose(id, value string) {
 
 func testStaticFilters(t *testing.T, site, live *server, b *browser) {
 	const day = "2020-06-01"
-	p := staticPage(t, site, b, "at="+day, day)
+	p := staticPage(t, site, b, "", "at="+day, day)
 	all := eval[int](p, `window.dcatlas.markerCount()`)
 	// What the page shows with a filter is what the server answers for it: the markers are its
 	// items, the counts its /timeline with the same filter.
@@ -208,7 +218,7 @@ type siteFeature struct {
 
 func testStaticPermalink(t *testing.T, site, live *server, b *browser) {
 	const day, compare = "2018-09-01", "2016-01-01"
-	p := staticPage(t, site, b, "at="+day+"&compare="+compare, day)
+	p := staticPage(t, site, b, "", "at="+day+"&compare="+compare, day)
 	var want siteFeature
 	live.json(t, "/collections/sites/items/alibaba-eu-central-1?properties=name,events", &want)
 
@@ -292,7 +302,7 @@ func fetch(t *testing.T, u string) []byte {
 
 func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 	const day = "2024-07-01"
-	p := staticPage(t, site, b, "at="+day, day)
+	p := staticPage(t, site, b, "", "at="+day, day)
 	p.screenshot("static-site-" + day + ".png")
 	shown := eval[[]string](p, `window.dcatlas.ids()`)
 	var want []string
@@ -329,7 +339,7 @@ func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 	}
 	// A filtered view, or a day between the slider's stops, has no file: the buttons hide and say so.
 	for _, q := range []string{"at=" + day + "&country=CN", "at=2024-07-15"} {
-		p := staticPage(t, site, b, q, strings.TrimPrefix(strings.Split(q, "&")[0], "at="))
+		p := staticPage(t, site, b, "", q, strings.TrimPrefix(strings.Split(q, "&")[0], "at="))
 		if !eval[bool](p, `document.getElementById('download-geojson').hidden && document.getElementById('download-csv').hidden`) {
 			t.Errorf("%s: the download buttons show, with no file to download", q)
 		}
@@ -340,7 +350,7 @@ func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 }
 
 func testStaticWithoutServer(t *testing.T, site *server, b *browser) {
-	p := staticPage(t, site, b, "at=2019-03-01&site=alibaba-eu-central-1", "2019-03-01")
+	p := staticPage(t, site, b, "", "at=2019-03-01&site=alibaba-eu-central-1", "2019-03-01")
 	p.waitFor(`!!document.querySelector('.site-popup .sources a')`)
 	if got := eval[string](p, `document.querySelector('.site-popup .site-links a')?.href ?? ''`); got != site.base+"/sites/alibaba-eu-central-1.json" {
 		t.Errorf("the card's GeoJSON link is %q, want the site's file", got)
@@ -365,10 +375,11 @@ func testStaticWithoutServer(t *testing.T, site *server, b *browser) {
 	}
 }
 
-// testStaticLinks fetches every link and resource the exported pages name (with a site's card
-// open): each is a file nginx serves, or a source or attribution on another host.
-func testStaticLinks(t *testing.T, site *server, b *browser) {
-	for _, path := range []string{"/index.html?at=2019-03-01&site=alibaba-eu-central-1", "/embed.html?at=2019-03-01&site=alibaba-eu-central-1"} {
+// testStaticLinks fetches every link and resource the pages of the export in dir name (with a
+// site's card open): each is a file nginx serves or an answer of the live server behind it, or a
+// source or attribution on another host.
+func testStaticLinks(t *testing.T, site *server, b *browser, dir string) {
+	for _, path := range []string{dir + "/index.html?at=2019-03-01&site=alibaba-eu-central-1", dir + "/embed.html?at=2019-03-01&site=alibaba-eu-central-1"} {
 		p := b.open(t, site, path, desktop)
 		p.waitRendered("2019-03-01")
 		p.waitFor(`!!document.querySelector('.site-popup .sources a, .sheet .sources a')`)
@@ -397,5 +408,65 @@ func testStaticLinks(t *testing.T, site *server, b *browser) {
 				t.Errorf("%s: %s links another host: %s", path, r.Where, r.URL)
 			}
 		}
+	}
+}
+
+// testStaticWithServer checks the export in dir, made with --server-url: what needs a live
+// server points to it, and it answers.
+func testStaticWithServer(t *testing.T, site, live *server, b *browser, dir string) {
+	const day = "2019-03-01"
+	server := site.base + "/live"
+	p := staticPage(t, site, b, dir, "at="+day+"&site=alibaba-eu-central-1", day)
+	p.waitFor(`!!document.querySelector('.site-popup .sources a')`)
+	if got, want := eval[string](p, `document.querySelector('.site-popup .site-links a')?.href ?? ''`), server+"/collections/sites/items/alibaba-eu-central-1?at="+day; got != want {
+		t.Errorf("the card's GeoJSON link is %q, want %q", got, want)
+	}
+	about := eval[[]string](p, `[...document.querySelectorAll('.about a')].map((a) => a.href)`)
+	for _, want := range []string{server + "/api.html", server + "/collections/sites", site.base + dir + "/timeline.json"} {
+		if !slices.Contains(about, want) {
+			t.Errorf("the page's links %v lack %s", about, want)
+		}
+	}
+	if got := eval[string](p, `document.querySelector('link[rel="alternate"]')?.href ?? ''`); got != server+"/changes.atom" {
+		t.Errorf("the page's feed is %q, want the server's", got)
+	}
+	// This export's base map stops at zoom 0: the map magnifies it to the server's zoom 10.
+	if got := eval[int](p, `window.dcatlas.map.getMaxZoom()`); got != 10 {
+		t.Errorf("the map zooms to %d, want 10", got)
+	}
+	eval[bool](p, `(window.dcatlas.map.setZoom(3, {animate: false}), true)`)
+	p.waitTiles()
+	for _, tile := range loadedTiles(p) {
+		if !strings.Contains(tile.Src, "/tiles/basemap/0/") {
+			t.Errorf("at zoom 3 the map shows the tile %s; the export stops at zoom 0", tile.Src)
+		}
+	}
+	p.do("opening the share dialog", chromedp.Click(chromedp.ID("share-open")))
+	p.waitFor(`!document.getElementById('share-image-field').hidden && document.getElementById('share-image').value !== ''`)
+	img := eval[string](p, `document.getElementById('share-image').value`)
+	if !strings.HasPrefix(img, server+"/static/map.png?") || !strings.Contains(img, "at="+day) {
+		t.Errorf("static image URL %q: want the server's /static/map.png at the date", img)
+	}
+	if res, _ := site.get(t, img); res.Header.Get("Content-Type") != "image/png" {
+		t.Errorf("static image %s: Content-Type %q", img, res.Header.Get("Content-Type"))
+	}
+	// A filtered download, which no file holds, comes from the server.
+	p2 := staticPage(t, site, b, dir, "at="+day+"&country=CN", day)
+	shown := eval[[]string](p2, `window.dcatlas.ids()`)
+	href := eval[string](p2, `document.getElementById('download-geojson').href`)
+	if !strings.HasPrefix(href, server+"/collections/sites/items?") {
+		t.Fatalf("the filtered GeoJSON download is %q, want the server's", href)
+	}
+	var fc featureCollection
+	if err := json.Unmarshal(fetch(t, href), &fc); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, f := range fc.Features {
+		ids = append(ids, f.ID)
+	}
+	slices.Sort(ids)
+	if len(ids) == 0 || !slices.Equal(ids, shown) {
+		t.Errorf("the server's download holds %v, the map shows %v", ids, shown)
 	}
 }

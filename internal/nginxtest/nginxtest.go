@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,8 +66,15 @@ func Browser(t *testing.T, chromium string, width, height int, timeout time.Dura
 // path, status and Range header (one request a line: "/path 200 -"); it returns the base URL and
 // the log's path. root is a directory for nginx's own files, which nginx's workers (perhaps
 // another user) must be able to enter: not a t.TempDir.
-func Serve(t *testing.T, nginx, root, www string) (base, accessLog string) {
+//
+// Each proxy passes the requests under its path to a server, as a CDN may put a live server
+// beside the files on one host.
+func Serve(t *testing.T, nginx, root, www string, proxies ...Proxy) (base, accessLog string) {
 	t.Helper()
+	var locations strings.Builder
+	for _, p := range proxies {
+		fmt.Fprintf(&locations, "        location ^~ %s/ { proxy_pass %s/; }\n", strings.TrimRight(p.Path, "/"), strings.TrimRight(p.URL, "/"))
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -95,9 +103,9 @@ http {
         listen %[3]s;
         root %[4]s;
         location ~ \.mjs$ { types { } default_type text/javascript; }
-    }
+%[5]s    }
 }
-`, root, accessLog, addr, www)
+`, root, accessLog, addr, www, locations.String())
 	confPath := filepath.Join(root, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -128,3 +136,7 @@ http {
 	}
 	return base, accessLog
 }
+
+// Proxy is a path of the nginx host, such as /api, whose requests nginx passes to the server at
+// URL, such as http://127.0.0.1:8080, without the path.
+type Proxy struct{ Path, URL string }
