@@ -120,8 +120,9 @@ export class SiteMap {
    * @param {HTMLElement} container
    * @param {object} opts tiles {url, attribution, maxZoom, nativeZoom (the tiles' last zoom)}, root,
    *   vocab, legendOpen, legendPosition, fullscreenTarget, sheet (an element for the bottom sheet,
-   *   used on a narrow map), and the hooks onSelect(id, {focus}), onClose(id), onView(view), events(id) → Promise of {events, notes},
-   *   siteURL(id, at) → the URL of a site as GeoJSON, or '' for none
+   *   used on a narrow map), and the hooks onSelect(id, {focus}), onClose(id), onView(view),
+   *   events(id) → Promise of {events, notes}, siteURL(id, at) → the URL of a site as GeoJSON, or
+   *   '' for none
    */
   constructor(container, opts) {
     this.opts = opts;
