@@ -245,8 +245,10 @@ export function renderFilters(ctx, d, st) {
     // A static export without a server has a file only for a whole day on the slider's stops.
     const href = q ? ctx.api.url('/collections/sites/items', q) : '';
     a.hidden = !href;
-    if (href) a.href = href;
-    if (href) files++;
+    if (href) {
+      a.href = href;
+      files++;
+    }
   }
   const n = d.shown.length;
   $('downloads-summary').textContent = !st.statuses.length
