@@ -7,7 +7,6 @@ package publish
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -48,12 +47,7 @@ type Summary struct {
 }
 
 // file is one file of the export and the request whose answer it holds.
-type file struct {
-	name, target string
-	// optional files are left out when the server has no such route. Only /history.json is: the
-	// viewer that loads it (issue 15 builds on it) is not yet on every branch.
-	optional bool
-}
+type file struct{ name, target string }
 
 // Site exports the atlas of ds, with the base map drawn from atlas, as cfg says.
 func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config) (Summary, error) {
@@ -78,9 +72,6 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 			return sum, err
 		}
 		n, err := writeAnswer(ctx, srv, cfg.Dir, f)
-		if errors.Is(err, errNotFound) && f.optional {
-			continue
-		}
 		if err != nil {
 			return sum, err
 		}
@@ -97,28 +88,28 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 // the download snapshots of the days the viewer's slider stops at (see SnapshotDays).
 func siteFiles(ds *geo.Dataset, today geo.Day) ([]file, error) {
 	files := []file{
-		{"index.html", "/map", false},
-		{"embed.html", "/embed", false},
-		{"history.json", "/history.json", true},
-		{"timeline.json", "/timeline", false},
-		{"timeline.png", "/static/timeline.png", false},
-		{"timeline.svg", "/static/timeline.svg", false},
-		{"map.png", "/static/map.png", false},
+		{"index.html", "/map"},
+		{"embed.html", "/embed"},
+		{"history.json", "/history.json"},
+		{"timeline.json", "/timeline"},
+		{"timeline.png", "/static/timeline.png"},
+		{"timeline.svg", "/static/timeline.svg"},
+		{"map.png", "/static/map.png"},
 	}
 	for _, d := range SnapshotDays(ds, today) {
 		at := d.String()
 		files = append(files,
-			file{SnapshotName(at, "geojson"), "/collections/sites/items?limit=1000&at=" + at, false},
-			file{SnapshotName(at, "csv"), "/collections/sites/items?f=csv&limit=1000&at=" + at, false})
+			file{SnapshotName(at, "geojson"), "/collections/sites/items?limit=1000&at=" + at},
+			file{SnapshotName(at, "csv"), "/collections/sites/items?f=csv&limit=1000&at=" + at})
 	}
 	for _, s := range ds.Sites {
-		files = append(files, file{"sites/" + s.ID + ".json", "/collections/sites/items/" + url.PathEscape(s.ID) + "?properties=events,notes", false})
+		files = append(files, file{"sites/" + s.ID + ".json", "/collections/sites/items/" + url.PathEscape(s.ID) + "?properties=events,notes"})
 	}
 	err := fs.WalkDir(web.Assets(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		files = append(files, file{api.StaticAssetDir + p, "/web/" + p, false})
+		files = append(files, file{api.StaticAssetDir + p, "/web/" + p})
 		return nil
 	})
 	return files, err
@@ -148,18 +139,12 @@ func SnapshotDays(ds *geo.Dataset, today geo.Day) []geo.Day {
 // geojson or csv.
 func SnapshotName(at, ext string) string { return "downloads/dcatlas-sites-" + at + "." + ext }
 
-// errNotFound means the server has no answer at a file's target.
-var errNotFound = errors.New("not found")
-
 // writeAnswer asks srv for f's target and writes the answer's body to f's name under dir.
 func writeAnswer(ctx context.Context, srv http.Handler, dir string, f file) (int64, error) {
 	req := httptest.NewRequestWithContext(ctx, http.MethodGet, f.target, nil)
 	req.Header.Set("Accept", "*/*")
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
-	if rec.Code == http.StatusNotFound {
-		return 0, fmt.Errorf("%s: %w", f.target, errNotFound)
-	}
 	if rec.Code != http.StatusOK {
 		return 0, fmt.Errorf("%s: the server answers %d: %.200s", f.target, rec.Code, rec.Body.String())
 	}
