@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -112,6 +113,48 @@ func TestSite(t *testing.T) {
 	}
 	if n < 3 {
 		t.Errorf("index.html names %d files under %s", n, api.StaticAssetDir)
+	}
+}
+
+// TestSiteWithoutServerNamesNoHost checks that an export with no live server names no host in
+// its documents: their links would point at an API that is not there (or at the placeholder host
+// of the export's own requests), so they carry none.
+func TestSiteWithoutServerNamesNoHost(t *testing.T) {
+	atlas, err := data.Atlas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := data.Load(data.Subset(data.Embedded(), "alibaba-cloud.yaml"), data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Site(context.Background(), ds, atlas, Config{Dir: dir, BasemapFormat: BasemapPNG, BasemapMaxZoom: 0, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".geojson") && !strings.HasSuffix(p, ".csv") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		// Sources cite their publishers' pages; a link to the atlas itself is what must not be.
+		for _, bad := range []string{`"links"`, "example.com", "/collections/"} {
+			if i := bytes.Index(b, []byte(bad)); i >= 0 {
+				t.Errorf("%s names the atlas's API: %q", strings.TrimPrefix(p, dir), b[max(0, i-40):min(len(b), i+60)])
+			}
+		}
+		checked++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < len(ds.Sites)+3 {
+		t.Errorf("checked %d documents; want every site and snapshot", checked)
 	}
 }
 
