@@ -32,7 +32,8 @@ import (
 var attack = flag.Bool("attack", os.Getenv("DCATLAS_ATTACK") != "", "run the attack tests (minutes)")
 
 // TestMemoryLimitApplied checks that --memory-limit reaches the runtime (as the Go collector's
-// go_gc_gomemlimit_bytes shows) and that the work budget follows it.
+// go_gc_gomemlimit_bytes shows), that the work budget follows it, and that the collector's target
+// is the default (go_gc_gogc_percent).
 func TestMemoryLimitApplied(t *testing.T) {
 	s := startServer(t, "--memory-limit", "700MiB", "--cache-mb", "32")
 	metrics := string(get(t, s.URL+"/metrics"))
@@ -40,6 +41,9 @@ func TestMemoryLimitApplied(t *testing.T) {
 		t.Fatal("no go_gc_gomemlimit_bytes in /metrics")
 	} else if v, _ := strconv.ParseFloat(m[1], 64); v != 700<<20 {
 		t.Errorf("the runtime's memory limit is %s, want %d", m[1], 700<<20)
+	}
+	if m := regexp.MustCompile(`(?m)^go_gc_gogc_percent (\S+)$`).FindStringSubmatch(metrics); m == nil || m[1] != strconv.Itoa(defaultGCPercent) {
+		t.Errorf("the collector's target: %v, want %d", m, defaultGCPercent)
 	}
 	if want := fmt.Sprintf(`"work_bytes":%d`, (700<<20-32<<20)/2); !strings.Contains(s.stderr.String(), want) {
 		t.Errorf("the start-up log does not say %s:\n%s", want, s.logTail(5))

@@ -61,3 +61,35 @@ func TestResolveMemory(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveGCPercent(t *testing.T) {
+	env := func(kv ...string) func(string) (string, bool) {
+		return func(k string) (string, bool) {
+			if len(kv) == 2 && kv[0] == k {
+				return kv[1], true
+			}
+			return "", false
+		}
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(150)) // as the runtime does for GOGC=150
+	for _, tt := range []struct {
+		name, flag string
+		lookup     func(string) (string, bool)
+		want       gcSettings
+	}{
+		{"default", "", env(), gcSettings{defaultGCPercent, "default"}},
+		{"GOGC", "", env("GOGC", "150"), gcSettings{150, "GOGC=150"}},
+		{"flag over GOGC", "200", env("GOGC", "150"), gcSettings{200, "--gc-percent"}},
+		{"empty GOGC", "", env("GOGC", ""), gcSettings{defaultGCPercent, "default"}},
+	} {
+		got, err := resolveGCPercent(tt.flag, tt.lookup)
+		if err != nil || got != tt.want {
+			t.Errorf("%s: %+v, %v; want %+v", tt.name, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"off", "-1", "5", "20000", "lots"} {
+		if _, err := resolveGCPercent(bad, env()); err == nil || !strings.Contains(err.Error(), "--gc-percent") {
+			t.Errorf("--gc-percent %q: error %v", bad, err)
+		}
+	}
+}

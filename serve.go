@@ -40,8 +40,10 @@ type serveConfig struct {
 	basemapAttribution string
 	// memoryLimit and workMemory are sizes as given, empty when not; see resolveMemory.
 	memoryLimit, workMemory string
-	workWait                time.Duration
-	workSlots               int
+	// gcPercent is --gc-percent as given, empty when not; see resolveGCPercent.
+	gcPercent string
+	workWait  time.Duration
+	workSlots int
 }
 
 // envOr returns the environment variable's value, or def when it is unset.
@@ -91,6 +93,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.IntVar(&cfg.maxConns, "max-conns", maxConns, "open connections at most; idle ones are closed to make room, and beyond it new ones get 503 (env DCATLAS_MAX_CONNS; default 10000 or the open-file limit less 128)")
 	fl.DurationVar(&cfg.shutdown, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on SIGTERM")
 	fl.StringVar(&cfg.memoryLimit, "memory-limit", envOr("DCATLAS_MEMORY_LIMIT", ""), "soft memory limit of the process, e.g. 1GiB, or off; default GOMEMLIMIT, else 90% of the cgroup's limit, else 1GiB (env DCATLAS_MEMORY_LIMIT)")
+	fl.StringVar(&cfg.gcPercent, "gc-percent", envOr("DCATLAS_GC_PERCENT", ""), "how far the heap grows past what is live before the collector runs, in percent; default GOGC, else 300 (env DCATLAS_GC_PERCENT)")
 	fl.StringVar(&cfg.workMemory, "work-memory", envOr("DCATLAS_WORK_MEMORY", ""), "memory that answers being built may hold at once, e.g. 480MiB; default half of what the memory limit leaves beside the cache (env DCATLAS_WORK_MEMORY)")
 	workWait, err := time.ParseDuration(envOr("DCATLAS_WORK_WAIT", api.DefaultWorkWait.String()))
 	if err != nil {
@@ -151,8 +154,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	gc, err := resolveGCPercent(cfg.gcPercent, os.LookupEnv)
+	if err != nil {
+		return err
+	}
 	mem.apply()
-	log.Info("memory", "limit_bytes", mem.limit, "limit_from", mem.from, "work_bytes", mem.workBytes, "cache_bytes", cfg.cacheBytes)
+	gc.apply()
+	log.Info("memory", "limit_bytes", mem.limit, "limit_from", mem.from, "work_bytes", mem.workBytes, "cache_bytes", cfg.cacheBytes,
+		"gc_percent", gc.percent, "gc_percent_from", gc.from)
 	start := time.Now()
 	atlas, err := data.Atlas()
 	if err != nil {
