@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"net/http"
@@ -259,6 +261,10 @@ func TestBadTileRequests(t *testing.T) {
 		{"@3x", s, "/tiles/basemap/2/0/0@3x.png", 404, paramFormat},
 		{"@1x", s, "/tiles/basemap/2/0/0@1x.png", 404, paramFormat},
 		{"@2x vector tile", s, "/tiles/basemap/2/0/0@2x.mvt", 404, paramFormat},
+		{"dark vector tile", s, "/tiles/basemap-dark/2/0/0.mvt", 404, paramFormat},
+		{"dark z beyond the maximum", s, "/tiles/basemap-dark/11/0/0.png", 400, paramZ},
+		{"dark base map on a server without one", noAtlas, "/tiles/basemap-dark/1/0/0.png", 404, paramLayer},
+		{"query on a dark base map tile", s, "/tiles/basemap-dark/2/0/0.png?at=2018-01-01", 400, paramAt},
 		{"@2x of sites", s, "/tiles/sites/2/0/0@2x.mvt", 404, paramFormat},
 		{"two extensions", s, "/tiles/sites/2/0/0.mvt.png", 404, paramFormat},
 		{"unknown query parameter", s, "/tiles/sites/2/0/0.mvt?colour=red", 400, "colour"},
@@ -304,6 +310,8 @@ func TestTileCaching(t *testing.T) {
 		{"base map PNG", "/tiles/basemap/1/1/0.png", mediaPNG, "public, max-age=86400", false},
 		{"base map PNG @2x", "/tiles/basemap/1/1/0@2x.png", mediaPNG, "public, max-age=86400", false},
 		{"base map vector", "/tiles/basemap/1/1/0.mvt", mediaMVT, "public, max-age=86400", true},
+		{"dark base map PNG", "/tiles/basemap-dark/1/1/0.png", mediaPNG, "public, max-age=86400", false},
+		{"dark base map PNG @2x", "/tiles/basemap-dark/1/1/0@2x.png", mediaPNG, "public, max-age=86400", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -372,6 +380,8 @@ func TestBasemapTiles(t *testing.T) {
 		{"/tiles/basemap/0/0/0@2x.png", 512},
 		{"/tiles/basemap/3/6/3.png", 256},
 		{"/tiles/basemap/10/836/446@2x.png", 512},
+		{"/tiles/basemap-dark/0/0/0.png", 256},
+		{"/tiles/basemap-dark/3/6/3@2x.png", 512},
 	} {
 		t.Run(tt.target, func(t *testing.T) {
 			rec := get(t, s, tt.target)
@@ -425,6 +435,7 @@ func TestTileJSON(t *testing.T) {
 		{"sites with filters", "/tiles/sites.json?at=2018-09-01", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01", "Alibaba Cloud", "sites", 18, nil},
 		{"sites with several filters", "/tiles/sites.json?status=active,closed&at=2018-09-01&q=hong%20kong", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01&q=hong+kong&status=active%2Cclosed", "Alibaba Cloud", "sites", 18, nil},
 		{"raster base map", "/tiles/basemap.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil},
+		{"dark raster base map", "/tiles/basemap-dark.json", "http://example.com/tiles/basemap-dark/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil},
 		{"vector base map", "/tiles/basemap-vector.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.mvt", "Natural Earth", "countries", 10, []string{"iso2", "name"}},
 	}
 	for _, tt := range tests {
@@ -476,7 +487,7 @@ func TestTileOpenAPI(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"with a base map", tileServer(t), []string{"/tiles/sites.json", "/tiles/sites/{z}/{x}/{y}.mvt", "/tiles/basemap.json", "/tiles/basemap-vector.json", "/tiles/basemap/{z}/{x}/{y}.png", "/tiles/basemap/{z}/{x}/{y}@2x.png", "/tiles/basemap/{z}/{x}/{y}.mvt"}, nil},
+		{"with a base map", tileServer(t), []string{"/tiles/sites.json", "/tiles/sites/{z}/{x}/{y}.mvt", "/tiles/basemap.json", "/tiles/basemap-vector.json", "/tiles/basemap/{z}/{x}/{y}.png", "/tiles/basemap/{z}/{x}/{y}@2x.png", "/tiles/basemap/{z}/{x}/{y}.mvt", "/tiles/basemap-dark.json", "/tiles/basemap-dark/{z}/{x}/{y}.png", "/tiles/basemap-dark/{z}/{x}/{y}@2x.png"}, nil},
 		{"without", newTestServer(t, Options{}), []string{"/tiles/sites.json", "/tiles/sites/{z}/{x}/{y}.mvt"}, []string{"/tiles/basemap.json", "/tiles/basemap/{z}/{x}/{y}.png"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -584,7 +595,7 @@ func BenchmarkTileBasemapCold(b *testing.B) {
 	a := loadAtlas(b)
 	for z := maptile.Zoom(0); z <= 6; z++ {
 		tile := maptile.At(orb.Point{114.17, 22.32}, z)
-		if _, err := a.RenderPNG(context.Background(), tile, 1); err != nil {
+		if _, err := a.RenderPNG(context.Background(), tile, 1, basemap.Light); err != nil {
 			b.Fatal(err)
 		}
 		for _, format := range []string{"png", "png@2x", "mvt"} {
@@ -594,9 +605,9 @@ func BenchmarkTileBasemapCold(b *testing.B) {
 					var err error
 					switch format {
 					case "png":
-						_, err = a.RenderPNG(context.Background(), tile, 1)
+						_, err = a.RenderPNG(context.Background(), tile, 1, basemap.Light)
 					case "png@2x":
-						_, err = a.RenderPNG(context.Background(), tile, 2)
+						_, err = a.RenderPNG(context.Background(), tile, 2, basemap.Light)
 					default:
 						_, err = a.MVT(tile)
 					}
@@ -644,5 +655,38 @@ func BenchmarkTileCacheHit(b *testing.B) {
 				s.ServeHTTP(httptest.NewRecorder(), req)
 			}
 		})
+	}
+}
+
+// TestBasemapDarkTiles checks that the dark tiles are the light tiles' renderer in the dark
+// palette: the same size, other colours, their own cache entry and ETag.
+func TestBasemapDarkTiles(t *testing.T) {
+	s := tileServer(t)
+	decodeTile := func(target string) (image.Image, string) {
+		t.Helper()
+		rec := get(t, s, target)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+		}
+		img, err := png.Decode(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img, rec.Header().Get("ETag")
+	}
+	light, lightTag := decodeTile("/tiles/basemap/2/2/1.png")
+	dark, darkTag := decodeTile("/tiles/basemap-dark/2/2/1.png")
+	if lightTag == darkTag {
+		t.Errorf("light and dark tiles share the ETag %s", lightTag)
+	}
+	// The top-left corner of tile 2/2/1 is the Norwegian Sea: sea in each palette.
+	for _, c := range []struct {
+		img  image.Image
+		want basemap.Color
+	}{{light, basemap.Light.Colors().Sea}, {dark, basemap.Dark.Colors().Sea}} {
+		got := color.NRGBAModel.Convert(c.img.At(2, 2)).(color.NRGBA)
+		if got != c.want.NRGBA() {
+			t.Errorf("sea pixel %v, want %s", got, c.want)
+		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"dcatlas/api"
 	"dcatlas/data"
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 	"dcatlas/tileset"
 )
 
@@ -83,7 +84,8 @@ func TestExportPMTiles(t *testing.T) {
 		set                *tileset.Set
 		tileType           pmtiles.TileType
 	}{
-		{"basemap", "--maxzoom 2", "", tileset.Basemap(atlas, 1), pmtiles.Png},
+		{"basemap", "--maxzoom 2", "", tileset.Basemap(atlas, 1, basemap.Light), pmtiles.Png},
+		{"basemap-dark", "--maxzoom 2", "", tileset.Basemap(atlas, 1, basemap.Dark), pmtiles.Png},
 		{"basemap-vector", "--maxzoom 3", "", tileset.BasemapVector(atlas), pmtiles.Mvt},
 		{"sites", "--maxzoom 6 --at 2018-09-01 --status active", "?at=2018-09-01&status=active", sitesAt(t, ds, "2018-09-01"), pmtiles.Mvt},
 	}

@@ -133,7 +133,7 @@ func writeAnswer(ctx context.Context, srv http.Handler, dir string, f file) (int
 
 // writeBasemap exports the base map's tiles and returns how many files and bytes it wrote.
 func writeBasemap(ctx context.Context, atlas *basemap.Atlas, cfg Config) (int, int64, error) {
-	set := tileset.Basemap(atlas, 1)
+	set := tileset.Basemap(atlas, 1, basemap.Light)
 	var w tileset.Writer
 	var out string
 	switch cfg.BasemapFormat {

@@ -25,6 +25,7 @@ import (
 const (
 	SitesName         = "sites"
 	BasemapName       = "basemap"
+	BasemapDarkName   = "basemap-dark"
 	BasemapVectorName = "basemap-vector"
 )
 
@@ -63,8 +64,9 @@ type VectorLayer struct {
 
 // Set is one tile set: one layer in one format, with how to draw each tile.
 type Set struct {
-	// Name is the set's name (SitesName, BasemapName, BasemapVectorName); PathLayer is the layer in
-	// tile paths, /tiles/{layer}/{z}/{x}/{y}{ext}, where both base-map sets are "basemap".
+	// Name is the set's name (SitesName, BasemapName, BasemapDarkName, BasemapVectorName);
+	// PathLayer is the layer in tile paths, /tiles/{layer}/{z}/{x}/{y}{ext}, where the light raster
+	// and the vector base map are both "basemap".
 	Name, PathLayer string
 	Format          Format
 	Scale           int // pixels per 256 of a PNG tile: 1, or 2 for @2x
@@ -100,15 +102,21 @@ func Sites(ds *geo.Dataset, at geo.Day, f geo.Filter) *Set {
 	}
 }
 
-// Basemap is the raster base map drawn from atlas, in tiles of 256·scale pixels (scale 1 or 2).
-func Basemap(atlas *basemap.Atlas, scale int) *Set {
+// Basemap is the raster base map drawn from atlas in palette p, in tiles of 256·scale pixels
+// (scale 1 or 2): BasemapName for basemap.Light, BasemapDarkName for basemap.Dark.
+func Basemap(atlas *basemap.Atlas, scale int, p basemap.Palette) *Set {
+	name, title := BasemapName, "dcatlas base map"
+	if p == basemap.Dark {
+		name, title = BasemapDarkName, "dcatlas base map (dark)"
+	}
 	return &Set{
-		Name: BasemapName, PathLayer: BasemapName, Format: PNG, Scale: scale, MaxZoom: BasemapMaxZoom,
-		Title:       "dcatlas base map",
-		Description: "Countries, coasts and borders from Natural Earth, as 256-pixel PNG tiles; {y}@2x.png gives 512-pixel tiles for high-density screens.",
-		exportAs:    "dcatlas base map",
+		Name: name, PathLayer: name, Format: PNG, Scale: scale, MaxZoom: BasemapMaxZoom,
+		Title: title,
+		Description: fmt.Sprintf("Countries, coasts, borders and country names from Natural Earth in the %s palette, as 256-pixel PNG tiles; {y}@2x.png gives 512-pixel tiles for high-density screens. "+
+			"Names are placed once per zoom for the whole world, from the zoom where they fit their country, so a name cut by a tile edge lines up across it.", p),
+		exportAs: title,
 		render: func(ctx context.Context, t maptile.Tile) ([]byte, error) {
-			return atlas.RenderPNG(ctx, t, scale)
+			return atlas.RenderPNG(ctx, t, scale, p)
 		},
 	}
 }
