@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -398,8 +399,8 @@ func TestBasemapTiles(t *testing.T) {
 		})
 	}
 	ls := getTile(t, s, "/tiles/basemap/3/6/3.mvt")
-	if len(ls) != 1 || ls[0].Name != basemap.LayerName || len(ls[0].Features) == 0 {
-		t.Fatalf("want one non-empty layer %q, got %v", basemap.LayerName, ls)
+	if len(ls) != 2 || ls[0].Name != basemap.LayerName || len(ls[0].Features) == 0 || ls[1].Name != basemap.LabelLayerName {
+		t.Fatalf("want a non-empty layer %q and a layer %q, got %v", basemap.LayerName, basemap.LabelLayerName, ls)
 	}
 	var names []string
 	for _, f := range ls[0].Features {
@@ -430,13 +431,15 @@ func TestTileJSON(t *testing.T) {
 		name, target, tiles, attribution, layer string
 		maxZoom                                 int
 		fields                                  []string
+		more                                    []vectorLayer // further layers, IDs and fields
 	}{
-		{"sites", "/tiles/sites.json", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt", "Alibaba Cloud", "sites", 18, []string{"id", "status", "pending_status", "opened", "opened_from", "opened_to", "closed_to"}},
-		{"sites with filters", "/tiles/sites.json?at=2018-09-01", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01", "Alibaba Cloud", "sites", 18, nil},
-		{"sites with several filters", "/tiles/sites.json?status=active,closed&at=2018-09-01&q=hong%20kong", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01&q=hong+kong&status=active%2Cclosed", "Alibaba Cloud", "sites", 18, nil},
-		{"raster base map", "/tiles/basemap.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil},
-		{"dark raster base map", "/tiles/basemap-dark.json", "http://example.com/tiles/basemap-dark/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil},
-		{"vector base map", "/tiles/basemap-vector.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.mvt", "Natural Earth", "countries", 10, []string{"iso2", "name"}},
+		{"sites", "/tiles/sites.json", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt", "Alibaba Cloud", "sites", 18, []string{"id", "status", "pending_status", "opened", "opened_from", "opened_to", "closed_to"}, nil},
+		{"sites with filters", "/tiles/sites.json?at=2018-09-01", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01", "Alibaba Cloud", "sites", 18, nil, nil},
+		{"sites with several filters", "/tiles/sites.json?status=active,closed&at=2018-09-01&q=hong%20kong", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01&q=hong+kong&status=active%2Cclosed", "Alibaba Cloud", "sites", 18, nil, nil},
+		{"raster base map", "/tiles/basemap.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil, nil},
+		{"dark raster base map", "/tiles/basemap-dark.json", "http://example.com/tiles/basemap-dark/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil, nil},
+		{"vector base map", "/tiles/basemap-vector.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.mvt", "Natural Earth", "countries", 10, []string{"iso2", "name"},
+			[]vectorLayer{{ID: "country_labels", MaxZoom: 10, Fields: map[string]string{"name": "String", "iso2": "String", "rank": "Number", "min_zoom": "Number"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -461,8 +464,13 @@ func TestTileJSON(t *testing.T) {
 				}
 				return
 			}
-			if len(doc.VectorLayers) != 1 || doc.VectorLayers[0].ID != tt.layer || doc.VectorLayers[0].MaxZoom != tt.maxZoom {
+			if len(doc.VectorLayers) != 1+len(tt.more) || doc.VectorLayers[0].ID != tt.layer || doc.VectorLayers[0].MaxZoom != tt.maxZoom {
 				t.Fatalf("vector_layers %+v", doc.VectorLayers)
+			}
+			for i, want := range tt.more {
+				if got := doc.VectorLayers[1+i]; got.ID != want.ID || got.MaxZoom != want.MaxZoom || !maps.Equal(got.Fields, want.Fields) {
+					t.Errorf("vector layer %+v, want %+v", got, want)
+				}
 			}
 			for _, f := range tt.fields {
 				if doc.VectorLayers[0].Fields[f] == "" {
@@ -548,7 +556,8 @@ func TestTileGDAL(t *testing.T) {
 		{"sites over Hong Kong", "/tiles/sites/5/26/13.mvt?at=2018-09-01", 5, 26, 13,
 			[]string{"Layer name: sites", "Geometry: Point", "id (String) = alibaba-cn-hongkong", "id (String) = alibaba-cn-shenzhen", "opened_to (Integer", "status (String) = active"}},
 		{"countries over East Asia", "/tiles/basemap/3/6/3.mvt", 3, 6, 3,
-			[]string{"Layer name: countries", "iso2 (String) = JP", "iso2 (String) = CN", "MULTIPOLYGON"}},
+			[]string{"Layer name: countries", "iso2 (String) = JP", "iso2 (String) = CN", "MULTIPOLYGON",
+				"Layer name: country_labels", "name (String) = China", "rank (Integer", "min_zoom (Integer", "POINT ("}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -107,10 +107,15 @@ func TestExportPMTiles(t *testing.T) {
 			if meta["name"] != tt.set.Title || meta["tiles"] != nil {
 				t.Errorf("metadata %v", meta)
 			}
-			if tt.set.Vector != nil {
+			if tt.set.Vectors != nil {
 				layers, _ := meta["vector_layers"].([]any)
-				if len(layers) != 1 || layers[0].(map[string]any)["id"] != tt.set.Vector.ID {
+				if len(layers) != len(tt.set.Vectors) {
 					t.Errorf("vector_layers %v", meta["vector_layers"])
+				}
+				for i := range min(len(layers), len(tt.set.Vectors)) {
+					if layers[i].(map[string]any)["id"] != tt.set.Vectors[i].ID {
+						t.Errorf("vector_layers %v", meta["vector_layers"])
+					}
 				}
 			}
 			if tt.layer == "sites" && !strings.Contains(meta["attribution"].(string), `href="https://atlas.example/collections/sites"`) {
