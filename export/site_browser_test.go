@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"dcatlas/api"
@@ -85,11 +87,23 @@ func TestStaticSiteInBrowser(t *testing.T) {
 			t.Logf("screenshot: %s", shot)
 		}
 	}
+	// A reader whose system turns dark gets the exported dark tiles (nginx answers them below).
+	var darkScheme chromedp.Action[chromedp.Void] = func(c context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(c, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+		return chromedp.Void{}, err
+	}
+	if err := chromedp.Do(ctx, darkScheme); err != nil {
+		t.Fatal(err)
+	}
+	const darkTilesIn = `(() => { const ts = [...document.querySelectorAll('img.leaflet-tile')]; return ts.length > 0 && ts.every((i) => i.src.includes('/tiles/basemap-dark/') && i.classList.contains('leaflet-tile-loaded')); })()`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](darkTilesIn, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Errorf("the dark base map did not load: %v", err)
+	}
 	logged, err := os.ReadFile(accessLog)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sawSite, sawHistory bool
+	var sawSite, sawHistory, sawDark bool
 	for _, line := range strings.Split(strings.TrimSpace(string(logged)), "\n") {
 		f := strings.Fields(line)
 		if len(f) < 2 {
@@ -100,6 +114,10 @@ func TestStaticSiteInBrowser(t *testing.T) {
 		}
 		sawSite = sawSite || f[0] == "/sites/"+site+".json"
 		sawHistory = sawHistory || f[0] == "/history.json"
+		sawDark = sawDark || strings.HasPrefix(f[0], "/tiles/basemap-dark/")
+	}
+	if !sawDark {
+		t.Errorf("no dark tile was asked for\n%s", logged)
 	}
 	if !sawSite || !sawHistory {
 		t.Errorf("history.json read: %t, sites/%s.json read: %t\n%s", sawHistory, site, sawSite, logged)
