@@ -296,10 +296,7 @@ func poleOfInaccessibility(rings []orb.Ring, bound orb.Bound) (orb.Point, float6
 	tolerance := precision / 2
 	poly := simplify.DouglasPeucker(tolerance).Polygon(orb.Polygon(rings).Clone())
 	newCell := func(c orb.Point, h float64) *poleCell {
-		d := planar.DistanceFrom(poly, c)
-		if !planar.PolygonContains(poly, c) {
-			d = -d
-		}
+		d := signedDistance(poly, c)
 		return &poleCell{c: c, h: h, d: d, max: d + h*math.Sqrt2}
 	}
 	var q poleQueue
@@ -331,6 +328,27 @@ func poleOfInaccessibility(rings []orb.Ring, bound orb.Bound) (orb.Point, float6
 		}
 	}
 	return best.c, max(0, best.d-tolerance)
+}
+
+// signedDistance is the distance from p to the nearest edge of poly,
+// negative when p is outside (even–odd rule): one pass over the edges.
+func signedDistance(poly orb.Polygon, p orb.Point) float64 {
+	inside := false
+	best := math.Inf(1)
+	for _, r := range poly {
+		for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+			a, b := r[i], r[j]
+			if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+				inside = !inside
+			}
+			best = min(best, planar.DistanceFromSegmentSquared(a, b, p))
+		}
+	}
+	d := math.Sqrt(best)
+	if !inside {
+		return -d
+	}
+	return d
 }
 
 // poleCell is a square cell of the polylabel search: its centre c,
