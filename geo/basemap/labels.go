@@ -186,9 +186,10 @@ func clashes(a, b orb.Bound, world float64) bool {
 // at origin in the zoom's world pixels and it has ratio image pixels per
 // world pixel. A name is drawn at the same fractional position in every
 // image whose origin differs by whole pixels, so a name cut by a tile edge
-// lines up across it. It returns how many names it drew.
-func drawLabels(mask *image.Alpha, face font.Face, labels []Label, origin orb.Point, ratio, world float64) int {
-	n := 0
+// lines up across it. It returns the pixels the names may cover, empty
+// when it drew none.
+func drawLabels(mask *image.Alpha, face font.Face, labels []Label, origin orb.Point, ratio, world float64) image.Rectangle {
+	var drawn image.Rectangle
 	w, h := float64(mask.Rect.Dx())/ratio, float64(mask.Rect.Dy())/ratio
 	d := font.Drawer{Dst: mask, Src: image.Opaque, Face: face}
 	for _, l := range labels {
@@ -203,21 +204,27 @@ func drawLabels(mask *image.Alpha, face font.Face, labels []Label, origin orb.Po
 				Y: fixed.Int26_6(math.Round((l.Baseline - origin[1]) * ratio * 64)),
 			}
 			d.DrawString(l.Name)
-			n++
+			pad := 2 * ratio // glyphs may reach a little beyond the font's ascent and descent
+			drawn = drawn.Union(image.Rect(
+				int(math.Floor(x0*ratio-pad)), int(math.Floor(y0*ratio-pad)),
+				int(math.Ceil(x1*ratio+pad)), int(math.Ceil(y1*ratio+pad))))
 		}
 	}
-	return n
+	return drawn.Intersect(mask.Rect)
 }
 
 // dilate returns the coverage of m spread r pixels in every direction (a
-// square maximum filter), the halo under the names.
-func dilate(m *image.Alpha, r int) *image.Alpha {
+// square maximum filter), the halo under the names. Only the pixels within
+// r of the rectangle in, which holds all of m's coverage, can be non-zero,
+// and only those are computed. m's top-left corner is at the origin.
+func dilate(m *image.Alpha, r int, in image.Rectangle) *image.Alpha {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
+	in = in.Inset(-r).Intersect(m.Rect)
 	tmp := image.NewAlpha(m.Rect)
 	out := image.NewAlpha(m.Rect)
-	for y := range h {
+	for y := in.Min.Y; y < in.Max.Y; y++ {
 		row, dst := m.Pix[y*m.Stride:], tmp.Pix[y*tmp.Stride:]
-		for x := range w {
+		for x := in.Min.X; x < in.Max.X; x++ {
 			var v uint8
 			for i := max(0, x-r); i <= min(w-1, x+r); i++ {
 				v = max(v, row[i])
@@ -225,9 +232,9 @@ func dilate(m *image.Alpha, r int) *image.Alpha {
 			dst[x] = v
 		}
 	}
-	for y := range h {
+	for y := in.Min.Y; y < in.Max.Y; y++ {
 		dst := out.Pix[y*out.Stride:]
-		for x := range w {
+		for x := in.Min.X; x < in.Max.X; x++ {
 			var v uint8
 			for j := max(0, y-r); j <= min(h-1, y+r); j++ {
 				v = max(v, tmp.Pix[j*tmp.Stride+x])

@@ -156,18 +156,18 @@ func TestLabelCutByTileEdge(t *testing.T) {
 			x := uint32(edge/TileSize) - 1
 			y := uint32((cut.Box.Min[1] + cut.Box.Max[1]) / 2 / TileSize)
 			size := int(TileSize * tt.ratio)
-			left, err := a.nameMask(maptile.New(x, y, maptile.Zoom(tt.z)), tt.ratio, size)
+			left, leftHalo, err := a.nameMask(maptile.New(x, y, maptile.Zoom(tt.z)), tt.ratio, size)
 			if err != nil {
 				t.Fatal(err)
 			}
-			right, err := a.nameMask(maptile.New((x+1)%n, y, maptile.Zoom(tt.z)), tt.ratio, size)
+			right, rightHalo, err := a.nameMask(maptile.New((x+1)%n, y, maptile.Zoom(tt.z)), tt.ratio, size)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if left == nil || right == nil {
 				t.Fatalf("%s is cut by the edge at x=%g but missing from a tile (left %v, right %v)", cut.Name, edge, left != nil, right != nil)
 			}
-			both, err := a.namesAt(labels, orb.Point{float64(x) * TileSize, float64(y) * TileSize}, tt.ratio, TileSize*float64(n), 2*size, size)
+			both, bothHalo, err := a.namesAt(labels, orb.Point{float64(x) * TileSize, float64(y) * TileSize}, tt.ratio, TileSize*float64(n), 2*size, size)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,6 +178,13 @@ func TestLabelCutByTileEdge(t *testing.T) {
 					}
 					if r, w := right.AlphaAt(px, py).A, both.AlphaAt(size+px, py).A; r != w {
 						t.Fatalf("right tile (%d,%d) = %d, the two-tile image %d", px, py, r, w)
+					}
+					// The halo too, spread across the edge.
+					if l, w := leftHalo.AlphaAt(px, py).A, bothHalo.AlphaAt(px, py).A; l != w {
+						t.Fatalf("left tile's halo (%d,%d) = %d, the two-tile image's %d", px, py, l, w)
+					}
+					if r, w := rightHalo.AlphaAt(px, py).A, bothHalo.AlphaAt(size+px, py).A; r != w {
+						t.Fatalf("right tile's halo (%d,%d) = %d, the two-tile image's %d", px, py, r, w)
 					}
 				}
 			}
@@ -277,6 +284,29 @@ func TestFromWorld(t *testing.T) {
 	for _, p := range []orb.Point{{0, 0}, {114.17, 22.32}, {-175, 66}, {8.68, 50.11}, {-70, -53}} {
 		if got := fromWorld(toWorld(p)); planar.Distance(got, p) > 1e-9 {
 			t.Errorf("fromWorld(toWorld(%v)) = %v", p, got)
+		}
+	}
+}
+
+// BenchmarkNames measures what the country names add to a tile: the same tile drawn with and
+// without them (Frankfurt: Germany and its neighbours are named from z3).
+func BenchmarkNames(b *testing.B) {
+	a := testAtlas(b)
+	for _, z := range []maptile.Zoom{2, 4, 6} {
+		tile := maptile.At(orb.Point{8.6821, 50.1109}, z)
+		for _, size := range []int{TileSize, 2 * TileSize} {
+			for _, names := range []bool{false, true} {
+				b.Run(fmt.Sprintf("z%d/%dpx/names=%v", z, size, names), func(b *testing.B) {
+					if _, err := a.render(context.Background(), tile, size, Dark, names); err != nil { // builds the geometry and places the names
+						b.Fatal(err)
+					}
+					for b.Loop() {
+						if _, err := a.render(context.Background(), tile, size, Dark, names); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
 		}
 	}
 }

@@ -84,24 +84,24 @@ func (a *Atlas) render(ctx context.Context, t maptile.Tile, size int, p Palette,
 		sy:    float64(size) * n,
 		ratio: float64(size) / TileSize,
 	}
-	var names *image.Alpha
+	var names, halo *image.Alpha
 	if withNames && t.Z <= MaxZoom {
 		var err error
-		if names, err = a.nameMask(t, v.ratio, size); err != nil {
+		if names, halo, err = a.nameMask(t, v.ratio, size); err != nil {
 			return nil, err
 		}
 	}
-	err := a.draw(ctx, img, v, p.Colors(), names)
+	err := a.draw(ctx, img, v, p.Colors(), names, halo)
 	return img, err
 }
 
 // nameMask returns the coverage of the country names on tile t drawn size
-// pixels square, ratio pixels per 256th of the tile; nil when no name
-// touches the tile.
-func (a *Atlas) nameMask(t maptile.Tile, ratio float64, size int) (*image.Alpha, error) {
+// pixels square, ratio pixels per 256th of the tile, and of their halo;
+// nils when no name touches the tile.
+func (a *Atlas) nameMask(t maptile.Tile, ratio float64, size int) (names, halo *image.Alpha, err error) {
 	labels, err := a.Labels(int(t.Z))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	world := TileSize * math.Ldexp(1, int(t.Z))
 	origin := orb.Point{float64(t.X) * TileSize, float64(t.Y) * TileSize}
@@ -110,23 +110,37 @@ func (a *Atlas) nameMask(t maptile.Tile, ratio float64, size int) (*image.Alpha,
 
 // namesAt draws the names of labels placed in a world world pixels wide
 // into a new mask w×h of an image whose top-left corner is at origin, in
-// world pixels, and which has ratio pixels per world pixel. It returns nil
-// when no name touches the image.
-func (a *Atlas) namesAt(labels []Label, origin orb.Point, ratio, world float64, w, h int) (*image.Alpha, error) {
+// world pixels, and which has ratio pixels per world pixel; and their
+// halo. It returns nils when no name touches the image.
+func (a *Atlas) namesAt(labels []Label, origin orb.Point, ratio, world float64, w, h int) (names, halo *image.Alpha, err error) {
 	f, err := a.font()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	face, err := newLabelFace(f, LabelSize*ratio)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer face.Close()
-	mask := image.NewAlpha(image.Rect(0, 0, w, h))
-	if drawLabels(mask, face, labels, origin, ratio, world) == 0 {
-		return nil, nil
+	// The names are drawn with a margin as wide as the halo, so that the halo of a name just
+	// beyond the edge reaches into the image as it does in the neighbouring tile.
+	r := max(1, int(math.Round(ratio)))
+	mask := image.NewAlpha(image.Rect(0, 0, w+2*r, h+2*r))
+	at := orb.Point{origin[0] - float64(r)/ratio, origin[1] - float64(r)/ratio}
+	drawn := drawLabels(mask, face, labels, at, ratio, world)
+	if !drawn.Overlaps(image.Rect(r, r, r+w, r+h)) {
+		return nil, nil, nil
 	}
-	return mask, nil
+	return crop(mask, r, w, h), crop(dilate(mask, r, drawn), r, w, h), nil
+}
+
+// crop returns the w×h part of m from (d, d), at the origin.
+func crop(m *image.Alpha, d, w, h int) *image.Alpha {
+	out := image.NewAlpha(image.Rect(0, 0, w, h))
+	for y := range h {
+		copy(out.Pix[y*out.Stride:y*out.Stride+w], m.Pix[(y+d)*m.Stride+d:])
+	}
+	return out
 }
 
 // Draw draws the base map, in the Light palette and without country names
@@ -156,7 +170,7 @@ func (a *Atlas) Draw(ctx context.Context, dst *image.RGBA, b orb.Bound, pixelRat
 		draw.Draw(dst, dst.Rect, image.NewUniform(Sea), image.Point{}, draw.Src) // Light's sea
 		return nil
 	}
-	return a.draw(ctx, dst, view{x0: x0, y0: y0, sx: w / (x1 - x0), sy: h / (y1 - y0), ratio: pixelRatio}, Light.Colors(), nil)
+	return a.draw(ctx, dst, view{x0: x0, y0: y0, sx: w / (x1 - x0), sy: h / (y1 - y0), ratio: pixelRatio}, Light.Colors(), nil, nil)
 }
 
 // view maps world coordinates onto the pixels of an image.
@@ -175,9 +189,9 @@ func (v view) zoom() float64 {
 // draw is the one renderer behind Render and Draw. Land, borders and
 // coastlines are each rasterized, anti-aliased, into a coverage mask; one
 // pass then paints sea, land, borders, coastlines and, when names is not
-// nil, the names over a halo, in colours c. It checks ctx every checkEvery
-// shapes.
-func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view, c Colors, names *image.Alpha) error {
+// nil, the names over their halo, in colours c. It checks ctx every
+// checkEvery shapes.
+func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view, c Colors, names, halo *image.Alpha) error {
 	r := dst.Rect
 	if r.Empty() {
 		return nil
@@ -243,10 +257,6 @@ func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view, c Colors, nam
 	}
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	var halo *image.Alpha
-	if names != nil {
-		halo = dilate(names, max(1, int(math.Round(v.ratio))))
 	}
 	composite(dst, c, masks[0], masks[1], masks[2], names, halo)
 	return nil
