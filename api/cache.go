@@ -172,7 +172,7 @@ func (c *cache) peek(key string) (*response, bool) {
 
 // peekRaw returns the answer to a request seen before, by its raw key. It counts hits, not
 // misses: most new requests have no raw key yet, and their normal key is looked up next.
-func (c *cache) peekRaw(raw string) (*response, bool) {
+func (c *cache) peekRaw(raw []byte) (*response, bool) {
 	key, ok := c.raw.lookup(raw)
 	if !ok {
 		return nil, false
@@ -226,10 +226,10 @@ func newRawIndex(maxBytes int) *rawIndex {
 	return &rawIndex{max: maxBytes, m: map[string]*rawEntry{}}
 }
 
-// lookup returns the normal key that raw leads to.
-func (x *rawIndex) lookup(raw string) (string, bool) {
+// lookup returns the normal key that raw leads to. It takes bytes so that a hit allocates nothing.
+func (x *rawIndex) lookup(raw []byte) (string, bool) {
 	x.mu.RLock()
-	e := x.m[raw]
+	e := x.m[string(raw)]
 	x.mu.RUnlock()
 	if e == nil {
 		return "", false

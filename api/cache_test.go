@@ -69,7 +69,7 @@ func TestCacheHoldsABodyOnce(t *testing.T) {
 	}
 	long := "raw\x00" + strings.Repeat("x", maxRawKey)
 	c.alias(long, "k00")
-	if _, ok := c.peekRaw(long); ok {
+	if _, ok := c.peekRaw([]byte(long)); ok {
 		t.Error("a raw key longer than maxRawKey was indexed")
 	}
 }
@@ -138,7 +138,7 @@ func TestRawIndexKeepsUsedKeys(t *testing.T) {
 	next := 0
 	for round := range 20 {
 		for i := range 10 {
-			if _, ok := x.lookup(fmt.Sprintf("raw\x00hot%02d", i)); !ok {
+			if _, ok := x.lookup(fmt.Appendf(nil, "raw\x00hot%02d", i)); !ok {
 				t.Fatalf("round %d: hot%02d was dropped", round, i)
 			}
 		}
@@ -150,7 +150,7 @@ func TestRawIndexKeepsUsedKeys(t *testing.T) {
 			t.Fatalf("round %d: %d keys (%d on the clock) in %d bytes, budget %d", round, n, len(x.ring), bytes, x.max)
 		}
 	}
-	if _, ok := x.lookup("raw\x00new0000"); ok {
+	if _, ok := x.lookup([]byte("raw\x00new0000")); ok {
 		t.Error("the flood's first key, never used, outlived 1,000 newer ones")
 	}
 }

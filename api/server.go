@@ -198,7 +198,7 @@ func (s *Server) logRequest(c echo.Context, start, end time.Time) {
 		slog.String("query", req.URL.RawQuery),
 		slog.Int("status", res.Status),
 		slog.Int64("bytes", res.Size),
-		slog.Float64("duration_ms", float64(end.Sub(start).Microseconds())/1000),
+		slog.Int64("duration_us", end.Sub(start).Microseconds()), // an integer: slog formats floats through encoding/json
 	)
 	_ = h.Handle(req.Context(), r) // a log that cannot be written has nowhere to report it
 }
@@ -354,25 +354,17 @@ func (s *Server) appendRawKey(dst []byte, c echo.Context) ([]byte, bool) {
 // rawKeySize is enough room for most raw keys, built on the stack.
 const rawKeySize = 256
 
-// rawKey is appendRawKey as a string, "" for requests that have none.
-func (s *Server) rawKey(c echo.Context) string {
-	var buf [rawKeySize]byte
-	if b, ok := s.appendRawKey(buf[:0], c); ok {
-		return string(b)
-	}
-	return ""
-}
-
 // fromCache answers a request seen before from the cache, with no parsing, computing or encoding.
 // The raw key is computed here, before the handler reads the clock: an answer built just after
 // midnight may land under the day before (whose key is no longer asked for), never the reverse.
 func (s *Server) fromCache(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if raw := s.rawKey(c); raw != "" {
+		var buf [rawKeySize]byte
+		if raw, ok := s.appendRawKey(buf[:0], c); ok {
 			if r, ok := s.cache.peekRaw(raw); ok {
 				return s.write(c, r)
 			}
-			c.Set(rawKeyName, raw)
+			c.Set(rawKeyName, string(raw))
 		}
 		return next(c)
 	}

@@ -1,6 +1,8 @@
 // Command bare is the reference server of bench/run.sh's per-core mode: plain net/http, no router,
 // no middleware, answering each captured request with the response dcatlas gave it (the same
 // headers and body), from memory. It shows the ceiling of net/http for those answers on one core.
+// Its http.Server has dcatlas's timeouts and header limit (serve.go): they are the protections any
+// public net/http server needs (issue 13), so the ceiling is that of net/http configured for it.
 //
 //	bare -addr 127.0.0.1:8081 -dir DIR
 //
@@ -94,6 +96,13 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("bare serving %d answers on http://%s\n", len(a), ln.Addr())
-	hs := &http.Server{Handler: a, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 120 * time.Second}
+	hs := &http.Server{
+		Handler:           a,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 	log.Fatal(hs.Serve(ln))
 }
