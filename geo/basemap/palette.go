@@ -74,7 +74,7 @@ type Colors struct {
 func (p Palette) Colors() Colors {
 	if p == Dark {
 		return Colors{
-			Sea:    0x17212b,
+			Sea:    0x1b2733, // the viewer's dark --sea, so the map's edges do not show
 			Land:   0x2a3038,
 			Border: 0x4b545e,
 			Coast:  0x56616c,
