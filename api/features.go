@@ -349,9 +349,11 @@ func (s *Server) handleItems(c echo.Context) error {
 				{"numberMatched", matched},
 				{"numberReturned", len(page)},
 				{"at", sq.at.String()},
-				{"links", s.itemsLinks(base, c.QueryParams(), sq, matched)},
-				{"features", features},
 			}
+			if !s.fileOnly() {
+				doc = append(doc, member{"links", s.itemsLinks(base, c.QueryParams(), sq, matched)})
+			}
+			doc = append(doc, member{"features", features})
 			b, err := encodeJSON(doc)
 			if err != nil {
 				return nil, err
@@ -480,11 +482,13 @@ func (s *Server) handleItem(c echo.Context) error {
 				}
 			}
 		}
-		self := base + "/collections/" + collectionID + "/items/" + id
-		doc = append(doc, member{"links", []link{
-			{Href: self, Rel: relSelf, Type: mediaGeoJSON, Title: "This site"},
-			{Href: base + "/collections/" + collectionID, Rel: relCollection, Type: mediaJSON, Title: "The collection"},
-		}})
+		if !s.fileOnly() {
+			self := base + "/collections/" + collectionID + "/items/" + id
+			doc = append(doc, member{"links", []link{
+				{Href: self, Rel: relSelf, Type: mediaGeoJSON, Title: "This site"},
+				{Href: base + "/collections/" + collectionID, Rel: relCollection, Type: mediaJSON, Title: "The collection"},
+			}})
+		}
 		b, err := encodeJSON(doc)
 		if err != nil {
 			return nil, err

@@ -70,6 +70,10 @@ type StaticSite struct {
 	TileMaxZoom int
 }
 
+// fileOnly reports whether the answers are for a static export with no live server: then the
+// documents carry no links, since the API they would name is not there.
+func (s *Server) fileOnly() bool { return s.opts.Static != nil && s.opts.BaseURL == "" }
+
 // StaticAssetDir is where a static export keeps the viewer's files, relative to its page.
 const StaticAssetDir = "web/"
 

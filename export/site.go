@@ -29,9 +29,10 @@ func Site(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(fl.Output(), `usage: dcatlas export site [flags] DIR
 
 Writes the atlas into DIR as static files for any static host or CDN: the viewer (index.html,
-embed.html, web/), its documents (history.json, sites/ID.json), download snapshots (downloads/),
-timeline and map images, and the base map (tiles/basemap/{z}/{x}/{y}.png with its dark palette
-in tiles/basemap-dark/ for the viewer's dark theme, or basemap.pmtiles, light only).
+embed.html, web/), its documents (history.json, timeline.json, sites/ID.json), download snapshots
+of the sites on the first of every month and today (downloads/), timeline and map images, and the
+base map (tiles/basemap/{z}/{x}/{y}.png with its dark palette in tiles/basemap-dark/ for the
+viewer's dark theme, or basemap.pmtiles, light only).
 
 `)
 		fl.PrintDefaults()

@@ -7,7 +7,6 @@ package publish
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"dcatlas/api"
 	"dcatlas/geo"
@@ -47,12 +47,7 @@ type Summary struct {
 }
 
 // file is one file of the export and the request whose answer it holds.
-type file struct {
-	name, target string
-	// optional files are left out when the server has no such route. Only /history.json is: the
-	// viewer that loads it (issue 15 builds on it) is not yet on every branch.
-	optional bool
-}
+type file struct{ name, target string }
 
 // Site exports the atlas of ds, with the base map drawn from atlas, as cfg says.
 func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config) (Summary, error) {
@@ -61,10 +56,14 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 	if cfg.BasemapFormat == BasemapPMTiles {
 		tileURL = "" // the Leaflet viewer draws no PMTiles: it shows its markers on a blank map
 	}
-	srv := api.New(ds, api.Options{Atlas: atlas, Static: &api.StaticSite{
-		ServerURL: strings.TrimRight(cfg.ServerURL, "/"), TileURL: tileURL, TileMaxZoom: cfg.BasemapMaxZoom,
+	// One day for every file, even across midnight.
+	now := time.Now()
+	server := strings.TrimRight(cfg.ServerURL, "/")
+	// The documents' links name the live server's API (without one, the request's placeholder host).
+	srv := api.New(ds, api.Options{Atlas: atlas, BaseURL: server, Now: func() time.Time { return now }, Static: &api.StaticSite{
+		ServerURL: server, TileURL: tileURL, TileMaxZoom: cfg.BasemapMaxZoom,
 	}})
-	files, err := siteFiles(ds)
+	files, err := siteFiles(ds, geo.DayFromTime(now))
 	if err != nil {
 		return sum, err
 	}
@@ -73,9 +72,6 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 			return sum, err
 		}
 		n, err := writeAnswer(ctx, srv, cfg.Dir, f)
-		if errors.Is(err, errNotFound) && f.optional {
-			continue
-		}
 		if err != nil {
 			return sum, err
 		}
@@ -88,33 +84,60 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 	return sum, err
 }
 
-// siteFiles lists the files answered by the server: pages, viewer files, documents, images.
-func siteFiles(ds *geo.Dataset) ([]file, error) {
+// siteFiles lists the files answered by the server: pages, viewer files, documents, images, and
+// the download snapshots of the days the viewer's slider stops at (see SnapshotDays).
+func siteFiles(ds *geo.Dataset, today geo.Day) ([]file, error) {
 	files := []file{
-		{"index.html", "/map", false},
-		{"embed.html", "/embed", false},
-		{"history.json", "/history.json", true},
-		{"downloads/dcatlas-sites.geojson", "/collections/sites/items?limit=1000", false},
-		{"downloads/dcatlas-sites.csv", "/collections/sites/items?f=csv&limit=1000", false},
-		{"timeline.png", "/static/timeline.png", false},
-		{"timeline.svg", "/static/timeline.svg", false},
-		{"map.png", "/static/map.png", false},
+		{"index.html", "/map"},
+		{"embed.html", "/embed"},
+		{"history.json", "/history.json"},
+		{"timeline.json", "/timeline"},
+		{"timeline.png", "/static/timeline.png"},
+		{"timeline.svg", "/static/timeline.svg"},
+		{"map.png", "/static/map.png"},
+	}
+	for _, d := range SnapshotDays(ds, today) {
+		at := d.String()
+		files = append(files,
+			file{SnapshotName(at, "geojson"), "/collections/sites/items?limit=1000&at=" + at},
+			file{SnapshotName(at, "csv"), "/collections/sites/items?f=csv&limit=1000&at=" + at})
 	}
 	for _, s := range ds.Sites {
-		files = append(files, file{"sites/" + s.ID + ".json", "/collections/sites/items/" + url.PathEscape(s.ID) + "?properties=events,notes", false})
+		files = append(files, file{"sites/" + s.ID + ".json", "/collections/sites/items/" + url.PathEscape(s.ID) + "?properties=events,notes"})
 	}
 	err := fs.WalkDir(web.Assets(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		files = append(files, file{api.StaticAssetDir + p, "/web/" + p, false})
+		files = append(files, file{api.StaticAssetDir + p, "/web/" + p})
 		return nil
 	})
 	return files, err
 }
 
-// errNotFound means the server has no answer at a file's target.
-var errNotFound = errors.New("not found")
+// SnapshotDays are the days an export has download snapshots for: the first of every month from
+// the month of the dataset's first event to today, and today. The viewer's slider stops at these
+// days; web/files.js names the same files.
+func SnapshotDays(ds *geo.Dataset, today geo.Day) []geo.Day {
+	first, _ := ds.TimeExtent()
+	if len(ds.Sites) == 0 || first > today {
+		return []geo.Day{today}
+	}
+	t := first.Time()
+	var days []geo.Day
+	for m := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC); ; m = m.AddDate(0, 1, 0) {
+		d := geo.DayFromTime(m)
+		if d >= today {
+			break
+		}
+		days = append(days, d)
+	}
+	return append(days, today)
+}
+
+// SnapshotName is the file of the snapshot of the sites at day at (YYYY-MM-DD) in format ext,
+// geojson or csv.
+func SnapshotName(at, ext string) string { return "downloads/dcatlas-sites-" + at + "." + ext }
 
 // writeAnswer asks srv for f's target and writes the answer's body to f's name under dir.
 func writeAnswer(ctx context.Context, srv http.Handler, dir string, f file) (int64, error) {
@@ -122,9 +145,6 @@ func writeAnswer(ctx context.Context, srv http.Handler, dir string, f file) (int
 	req.Header.Set("Accept", "*/*")
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
-	if rec.Code == http.StatusNotFound {
-		return 0, fmt.Errorf("%s: %w", f.target, errNotFound)
-	}
 	if rec.Code != http.StatusOK {
 		return 0, fmt.Errorf("%s: the server answers %d: %.200s", f.target, rec.Code, rec.Body.String())
 	}

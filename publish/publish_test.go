@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,9 +14,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"dcatlas/api"
 	"dcatlas/data"
+	"dcatlas/geo"
 )
 
 // TestSite exports the atlas with a small base map and checks the files against a normal
@@ -35,7 +38,7 @@ func TestSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := api.New(ds, api.Options{Atlas: atlas})
+	srv := api.New(ds, api.Options{Atlas: atlas, BaseURL: "https://atlas.example"})
 	same := func(name, target string) {
 		t.Helper()
 		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
@@ -49,8 +52,17 @@ func TestSite(t *testing.T) {
 			t.Errorf("%s: %d bytes; the server answers %s with %d and %d bytes", name, len(got), target, rec.Code, rec.Body.Len())
 		}
 	}
-	same("downloads/dcatlas-sites.geojson", "/collections/sites/items?limit=1000")
-	same("downloads/dcatlas-sites.csv", "/collections/sites/items?f=csv&limit=1000")
+	today := geo.DayFromTime(time.Now())
+	days := SnapshotDays(ds, today)
+	if days[len(days)-1] != today || len(days) < 12 {
+		t.Errorf("snapshot days %v: want months up to today", days)
+	}
+	for _, d := range []geo.Day{days[0], days[len(days)/2], today} {
+		at := d.String()
+		same(SnapshotName(at, "geojson"), "/collections/sites/items?limit=1000&at="+at)
+		same(SnapshotName(at, "csv"), "/collections/sites/items?f=csv&limit=1000&at="+at)
+	}
+	same("timeline.json", "/timeline")
 	same("timeline.svg", "/static/timeline.svg")
 	same("timeline.png", "/static/timeline.png")
 	same("web/app.js", "/web/app.js")
@@ -63,7 +75,7 @@ func TestSite(t *testing.T) {
 		same("tiles/basemap-dark/"+tile+".png", "/tiles/basemap-dark/"+tile+".png")
 		tiles += 2
 	}
-	if sum.Files < len(ds.Sites)+tiles+8 || sum.Bytes == 0 {
+	if sum.Files < len(ds.Sites)+tiles+2*len(days)+8 || sum.Bytes == 0 {
 		t.Errorf("summary %+v", sum)
 	}
 
@@ -76,21 +88,74 @@ func TestSite(t *testing.T) {
 			t.Errorf("index.html lacks %s", want)
 		}
 	}
-	// Every file the page loads is in the export, named relative to the page.
+	// Every file the page loads or links is in the export, named relative to the page, or is on
+	// the configured server.
 	refs := regexp.MustCompile(`(?:href|src)="([^"]+)"`).FindAllSubmatch(page, -1)
-	n := 0
+	n, server := 0, 0
 	for _, m := range refs {
 		ref := string(m[1])
-		if !strings.HasPrefix(ref, api.StaticAssetDir) {
-			continue
+		switch {
+		case strings.HasPrefix(ref, "#"):
+		case strings.HasPrefix(ref, "https://atlas.example/"):
+			server++
+		case strings.Contains(ref, "//") || strings.HasPrefix(ref, "/"):
+			t.Errorf("index.html names %s, neither a file of the export nor the server's", ref)
+		default:
+			if strings.HasPrefix(ref, api.StaticAssetDir) {
+				n++
+			}
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(ref))); err != nil {
+				t.Errorf("index.html names %s: %v", ref, err)
+			}
 		}
-		n++
-		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(ref))); err != nil {
-			t.Errorf("index.html loads %s: %v", ref, err)
-		}
+	}
+	if server < 3 {
+		t.Errorf("index.html links the server %d times; want the feed, the API documentation and the Features API", server)
 	}
 	if n < 3 {
 		t.Errorf("index.html names %d files under %s", n, api.StaticAssetDir)
+	}
+}
+
+// TestSiteWithoutServerNamesNoHost checks that an export with no live server names no host in
+// its documents: their links would point at an API that is not there (or at the placeholder host
+// of the export's own requests), so they carry none.
+func TestSiteWithoutServerNamesNoHost(t *testing.T) {
+	atlas, err := data.Atlas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := data.Load(data.Subset(data.Embedded(), "alibaba-cloud.yaml"), data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Site(context.Background(), ds, atlas, Config{Dir: dir, BasemapFormat: BasemapPNG, BasemapMaxZoom: 0, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".geojson") && !strings.HasSuffix(p, ".csv") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		// Sources cite their publishers' pages; a link to the atlas itself is what must not be.
+		for _, bad := range []string{`"links"`, "example.com", "/collections/"} {
+			if i := bytes.Index(b, []byte(bad)); i >= 0 {
+				t.Errorf("%s names the atlas's API: %q", strings.TrimPrefix(p, dir), b[max(0, i-40):min(len(b), i+60)])
+			}
+		}
+		checked++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < len(ds.Sites)+3 {
+		t.Errorf("checked %d documents; want every site and snapshot", checked)
 	}
 }
 
@@ -114,27 +179,38 @@ func TestViewerFindsExportedFiles(t *testing.T) {
 	if _, err := Site(context.Background(), ds, atlas, Config{Dir: dir, BasemapFormat: BasemapPNG, BasemapMaxZoom: 0, Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
-	type request struct{ Path, Query, Server string }
+	days := SnapshotDays(ds, geo.DayFromTime(time.Now()))
+	from, today := days[0].String(), days[len(days)-1].String()
+	const server = "https://atlas.example"
+	// Want is "file" for a file of the export, "" for nothing, else the URL.
+	type request struct{ Path, Query, Server, Want string }
 	reqs := []request{
-		{"/collections/sites/items", "download=1&limit=1000", ""},
-		{"/collections/sites/items", "f=csv&download=1&limit=1000&status=active", ""},
-		{"/collections/sites/items", "limit=1000", ""}, // the Features API: no file
-		{"/api", "", "https://atlas.example"},
+		{"/history.json", "", "", "file"},
+		{"/timeline", "", "", "file"},
+		{"/collections/sites/items", "f=csv&download=1&limit=1000&status=active&at=" + today, "", ""},
+		{"/collections/sites/items", "download=1&limit=1000&country=CN&at=" + today, server, server + "/collections/sites/items?download=1&limit=1000&country=CN&at=" + today},
+		{"/collections/sites/items", "at=2015-06-15&download=1&limit=1000", "", ""},
+		{"/collections/sites/items", "at=" + days[0].Time().AddDate(0, -1, 0).Format(time.DateOnly) + "&download=1&limit=1000", "", ""},
+		{"/collections/sites/items", "limit=1000", "", ""}, // the Features API: no file
+		{"/api", "", server, server + "/api"},
+		{"/api.html", "", "", ""},
+		{"/collections/sites/items/" + ds.Sites[0].ID, "at=2020-01-01", server, server + "/collections/sites/items/" + ds.Sites[0].ID + "?at=2020-01-01"},
+		{"/collections/sites/items/" + ds.Sites[0].ID, "at=2020-01-01", "", "file"},
 	}
-	if _, err := os.Stat(filepath.Join(dir, "history.json")); err == nil {
-		reqs = append(reqs, request{"/history.json", "", ""})
-	} else {
-		t.Log("this server has no /history.json yet: not checked")
+	for _, d := range days {
+		for _, f := range []string{"", "f=csv&"} {
+			reqs = append(reqs, request{"/collections/sites/items", f + "at=" + d.String() + "&limit=1000&download=1", "", "file"})
+		}
 	}
 	for _, s := range ds.Sites {
-		reqs = append(reqs, request{"/collections/sites/items/" + s.ID, "properties=events,notes", ""})
+		reqs = append(reqs, request{"/collections/sites/items/" + s.ID, "properties=events,notes", "", "file"})
 	}
 	in, _ := json.Marshal(reqs)
 	files, err := filepath.Abs(filepath.Join("..", "web", "files.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := fmt.Sprintf(`import(%q).then((m) => console.log(JSON.stringify(%s.map((r) => m.staticURL(r.Path, r.Query, r.Server)))))`, files, in)
+	script := fmt.Sprintf(`import(%q).then((m) => console.log(JSON.stringify(%s.map((r) => m.staticURL(r.Path, r.Query, r.Server, {from: %q, to: %q})))))`, files, in, from, today)
 	out, err := exec.Command(node, "-e", script).Output()
 	if err != nil {
 		t.Fatalf("node: %v", err)
@@ -145,19 +221,14 @@ func TestViewerFindsExportedFiles(t *testing.T) {
 	}
 	for i, r := range reqs {
 		u := urls[i]
-		switch {
-		case r.Server != "":
-			if u != r.Server+r.Path {
-				t.Errorf("%s?%s with a server: %q", r.Path, r.Query, u)
+		if r.Want != "file" {
+			if u != r.Want {
+				t.Errorf("%s?%s (server %q): %q, want %q", r.Path, r.Query, r.Server, u, r.Want)
 			}
-		case r.Query == "limit=1000":
-			if u != "" {
-				t.Errorf("%s?%s: %q, want nothing", r.Path, r.Query, u)
-			}
-		default:
-			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(u))); u == "" || err != nil {
-				t.Errorf("%s?%s: the viewer asks for %q: %v", r.Path, r.Query, u, err)
-			}
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(u))); u == "" || err != nil {
+			t.Errorf("%s?%s: the viewer asks for %q: %v", r.Path, r.Query, u, err)
 		}
 	}
 }

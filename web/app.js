@@ -30,10 +30,14 @@ function tileConfig() {
   const d = body.dataset;
   const text = escapeHTML(d.basemapAttribution || 'Natural Earth');
   const link = d.basemapAttributionUrl ? `<a href="${escapeHTML(d.basemapAttributionUrl)}">${text}</a>` : text;
+  // The tiles' last zoom (0 is one); a static export's may be lower than the server's 10
+  // (tileset.BasemapMaxZoom), and the map magnifies its tiles up to that.
+  const native = d.basemapMaxZoom !== undefined && d.basemapMaxZoom !== '' ? Number(d.basemapMaxZoom) : 10;
   return {
     url: d.basemapTiles || `${root}/tiles/basemap/{z}/{x}/{y}{r}.png`,
     attribution: `Base map: ${link}`,
-    maxZoom: Number(d.basemapMaxZoom) || 10,
+    maxZoom: d.static === '1' ? Math.max(native, 10) : native,
+    nativeZoom: native,
   };
 }
 
@@ -70,6 +74,7 @@ async function start() {
   const vocab = applyVocabulary(doc);
   const history = prepareHistory(doc);
   const time = timeScale(history);
+  api.setDays(time.start, time.today);
   const { state, problems } = parseState(location.search, vocab.order);
   // Filters on values no site has would show an empty map: drop them and say so.
   for (const [field, key, what] of [['countries', 'country', 'country'], ['providers', 'provider', 'provider']]) {
@@ -88,7 +93,7 @@ async function start() {
     root,
     vocab,
     tiles: tileConfig(),
-    siteAttribution: `Sites: <a href="${escapeHTML(root)}/api.html">dcatlas</a>, sources in each site's history`,
+    siteAttribution: `Sites: ${api.url('/api.html') ? `<a href="${escapeHTML(api.url('/api.html'))}">dcatlas</a>` : 'dcatlas'}, sources in each site's history`,
     legendOpen: !narrow && !embed,
     legendPosition: narrow || embed ? 'topright' : 'bottomleft',
     fullscreenTarget: $('main'),
@@ -99,6 +104,7 @@ async function start() {
     },
     onView: (view) => store.update({ view }, 'replace', { quiet: true }),
     events: (id) => api.events(id),
+    siteURL: (id, at) => api.url(`/collections/sites/items/${encodeURIComponent(id)}`, `at=${at}`),
   });
   // The first view: the shared one, else every site there ever was (not only those of the date).
   const lons = history.sites.map((s) => s.lon);
@@ -145,7 +151,7 @@ async function start() {
         views.renderList(ctx, d, st);
         ctx.share.refresh();
       } else {
-        $('open-full').href = `${root}/map?${store.query({ at: d.at })}`;
+        $('open-full').href = api.page('map', store.query({ at: d.at }));
       }
       views.restoreSelection(ctx, d, st);
       hooks.rendered = d.at;

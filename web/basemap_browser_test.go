@@ -93,3 +93,21 @@ func testDarkBaseMap(t *testing.T, srv *server, b *browser) {
 		}
 	}
 }
+
+// testStaticDarkBaseMap checks that the exported site's viewer shows the exported dark tiles
+// (tiles/basemap-dark/, from nginx) to a reader who prefers a dark scheme.
+func testStaticDarkBaseMap(t *testing.T, site *server, b *browser) {
+	p := b.open(t, site, "/index.html?view=2/25/60", desktop, colorScheme("dark"))
+	tiles := loadedTiles(p)
+	if len(tiles) == 0 {
+		t.Fatal("no base-map tiles")
+	}
+	for _, tl := range tiles {
+		if !darkTilePath.MatchString(tl.Src) || !tl.Loaded || tl.Width != 256 {
+			t.Errorf("tile %s: loaded %v, %d px; want a 256-pixel exported dark tile", tl.Src, tl.Loaded, tl.Width)
+		}
+	}
+	if l := eval[float64](p, tileLuminance); !(l >= 0 && l < 70) {
+		t.Errorf("the tiles' mean luma is %.0f, want dark", l)
+	}
+}

@@ -2,7 +2,7 @@
 // history comes in one cacheable request (/history.json); a site's sources and notes when it is opened.
 // On a static export (data-static), the export's files answer instead (files.js).
 
-import { staticURL } from './files.js';
+import { staticURL, staticPage } from './files.js';
 import { withWindows } from './status.js';
 
 /** An error from the API, with the problem's detail when it sent one. */
@@ -25,12 +25,25 @@ export class Api {
     this.static = isStatic;
     this.server = server;
     this.memo = new Map();
+    /** On a static export, the days with download snapshots, {from, to}; see setDays. */
+    this.snapshots = null;
+  }
+
+  /** Tells a static export's Api the history's first month (YYYY-MM-01) and today. */
+  setDays(firstMonth, today) {
+    this.snapshots = { from: firstMonth, to: today };
   }
 
   /** Returns the path of an endpoint with a query string ('' when a static export has none). */
   url(path, query = '') {
-    if (this.static) return staticURL(path, query, this.server);
+    if (this.static) return staticURL(path, query, this.server, this.snapshots);
     return this.root + path + (query ? `?${query}` : '');
+  }
+
+  /** Returns the path of a viewer page, 'map' or 'embed', with a query string. */
+  page(name, query = '') {
+    const q = query ? `?${query}` : '';
+    return this.static ? staticPage(name) + q : `${this.root}/${name}${q}`;
   }
 
   /** Fetches JSON, throwing an ApiError with the problem detail on a 4xx or 5xx. */

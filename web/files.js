@@ -4,15 +4,30 @@
 /**
  * Returns the URL, relative to the page, of the file that answers path?query in a static export;
  * else the live server's URL for it when one is configured; else '' (nothing answers it).
+ * Download snapshots exist for the sites of a whole day, with no filter, on the first of each month
+ * from snapshots.from to snapshots.to and on snapshots.to (the export's today).
  * @param {string} path @param {string} query @param {string} server
+ * @param {{from: string, to: string}} [snapshots] YYYY-MM-DD days
  */
-export function staticURL(path, query, server) {
+export function staticURL(path, query, server, snapshots) {
   const params = new URLSearchParams(query);
+  const live = server ? server + path + (query ? `?${query}` : '') : '';
   if (path === '/history.json') return 'history.json';
+  if (path === '/timeline' && !query) return 'timeline.json';
   const site = /^\/collections\/sites\/items\/([a-z0-9-]+)$/.exec(path);
   if (site && params.get('properties') === 'events,notes') return `sites/${site[1]}.json`;
+  // A link to one site: its file (with its whole history) when no server can answer the query.
+  if (site) return live || `sites/${site[1]}.json`;
   if (path === '/collections/sites/items' && params.has('download')) {
-    return params.get('f') === 'csv' ? 'downloads/dcatlas-sites.csv' : 'downloads/dcatlas-sites.geojson';
+    const at = params.get('at') ?? '';
+    const filtered = ['country', 'provider', 'status', 'q', 'bbox'].some((k) => params.has(k));
+    const dated = snapshots && at >= snapshots.from && at <= snapshots.to && (at.endsWith('-01') || at === snapshots.to);
+    if (!filtered && dated) return `downloads/dcatlas-sites-${at}.${params.get('f') === 'csv' ? 'csv' : 'geojson'}`;
   }
-  return server ? server + path + (query ? `?${query}` : '') : '';
+  return live;
+}
+
+/** Returns the file of a viewer page in a static export: map is index.html, embed embed.html. */
+export function staticPage(page) {
+  return page === 'embed' ? 'embed.html' : 'index.html';
 }

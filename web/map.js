@@ -118,9 +118,11 @@ const Fullscreen = L.Control.extend({
 export class SiteMap {
   /**
    * @param {HTMLElement} container
-   * @param {object} opts tiles {url, attribution, maxZoom}, root, vocab, legendOpen, legendPosition,
-   *   fullscreenTarget, sheet (an element for the bottom sheet, used on a narrow map), and the hooks
-   *   onSelect(id, {focus}), onClose(id), onView(view), events(id) → Promise of {events, notes}
+   * @param {object} opts tiles {url, attribution, maxZoom, nativeZoom (the tiles' last zoom)}, root,
+   *   vocab, legendOpen, legendPosition, fullscreenTarget, sheet (an element for the bottom sheet,
+   *   used on a narrow map), and the hooks onSelect(id, {focus}), onClose(id), onView(view),
+   *   events(id) → Promise of {events, notes}, siteURL(id, at) → the URL of a site as GeoJSON, or
+   *   '' for none
    */
   constructor(container, opts) {
     this.opts = opts;
@@ -518,11 +520,14 @@ export class SiteMap {
     const loading = el('p', 'hint', 'Loading the history and its sources…');
     history.append(loading);
     card.append(history);
-    const links = el('p', 'site-links');
-    const json = el('a', null, 'This site as GeoJSON');
-    json.href = `${this.opts.root}/collections/sites/items/${encodeURIComponent(id)}?at=${at}`;
-    links.append(json);
-    card.append(links);
+    const href = this.opts.siteURL(id, at);
+    if (href) {
+      const links = el('p', 'site-links');
+      const json = el('a', null, 'This site as GeoJSON');
+      json.href = href;
+      links.append(json);
+      card.append(links);
+    }
     const host = this.usesSheet() ? this.sheet.querySelector('.sheet-body') : null;
     const focused = (host ?? this.popup.getElement())?.contains(document.activeElement) ? document.activeElement : null;
     if (host) host.replaceChildren(card);
@@ -561,7 +566,7 @@ export function darkTileURL(url) {
  * The base-map tile layer. It follows prefers-color-scheme, now and when the system changes,
  * between the light tiles and the server's dark tiles. Tiles without a dark set are turned dark by
  * a CSS filter instead (the class basemap-filtered on the map's container).
- * @param {{url: string, attribution: string, maxZoom: number}} tiles
+ * @param {{url: string, attribution: string, maxZoom: number, nativeZoom?: number}} tiles
  * @param {HTMLElement} container
  */
 function baseMapLayer(tiles, container) {
@@ -571,6 +576,7 @@ function baseMapLayer(tiles, container) {
   const layer = L.tileLayer(url(), {
     attribution: tiles.attribution,
     maxZoom: tiles.maxZoom,
+    maxNativeZoom: tiles.nativeZoom ?? tiles.maxZoom,
     minZoom: 0,
     tileSize: 256,
     crossOrigin: false,

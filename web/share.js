@@ -29,7 +29,7 @@ function attr(s) {
 export class ShareDialog {
   /**
    * @param {HTMLDialogElement} dialog
-   * @param {object} opts api (an Api), links() → {map, embed, query, at, center, zoom, title}
+   * @param {object} opts api (an Api), links() → {apiBase, map, embed, query, params, center, zoom, title}
    */
   constructor(dialog, { api, links }) {
     this.dialog = dialog;
@@ -70,7 +70,7 @@ export class ShareDialog {
       const want = { ...l.params, center: l.center, zoom: l.zoom, width: '1200', height: '800' };
       for (const [k, v] of Object.entries(want)) if (v && staticParams.has(k)) q.set(k, v);
       const s = q.toString().replace(/%2C/g, ',');
-      this.dialog.querySelector('#share-image').value = `${l.origin}${this.api.root}${STATIC_MAP}${s ? `?${s}` : ''}`;
+      this.dialog.querySelector('#share-image').value = `${l.apiBase}${STATIC_MAP}${s ? `?${s}` : ''}`;
     }
   }
 

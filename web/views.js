@@ -238,16 +238,23 @@ export function renderFilters(ctx, d, st) {
   compareOn.checked = Boolean(st.compare);
   $('compare').disabled = !st.compare;
   if (st.compare) $('compare').value = st.compare;
+  let files = 0;
   for (const f of ['geojson', 'csv']) {
     const a = $(`download-${f}`);
     const q = downloadQuery(st, ctx.vocab.order, d.at, f);
-    a.hidden = !q;
-    if (q) a.href = ctx.api.url('/collections/sites/items', q);
+    // A static export without a server has a file only for a whole day on the slider's stops.
+    const href = q ? ctx.api.url('/collections/sites/items', q) : '';
+    a.hidden = !href;
+    if (href) {
+      a.href = href;
+      files++;
+    }
   }
   const n = d.shown.length;
-  $('downloads-summary').textContent = st.statuses.length
-    ? `${n} site${n === 1 ? '' : 's'} on ${formatDay(d.at)}, with the filters above.`
-    : 'No status is chosen above, so there is nothing to download.';
+  $('downloads-summary').textContent = !st.statuses.length
+    ? 'No status is chosen above, so there is nothing to download.'
+    : files ? `${n} site${n === 1 ? '' : 's'} on ${formatDay(d.at)}, with the filters above.`
+      : 'This copy of the atlas has downloads of every site on the first of each month and today, without filters.';
 }
 
 // --- what changed ---------------------------------------------------------------------------------
@@ -458,7 +465,7 @@ function find(ctx, text) {
 
 /** The links that show the current view, for the share dialog. */
 export function links(ctx) {
-  const { store, siteMap, vocab, root } = ctx;
+  const { store, siteMap, vocab, root, api } = ctx;
   const at = store.derived.at;
   const st = store.state;
   const view = st.view ?? siteMap.view();
@@ -473,10 +480,11 @@ export function links(ctx) {
   if (st.countries.length) params.country = st.countries.join(',');
   if (st.providers.length) params.provider = st.providers.join(',');
   return {
-    origin,
+    // Where the API is: this server, or on a static export the live server it names ('' for none).
+    apiBase: api.static ? api.server : origin + root,
     query: q,
-    map: `${origin}${root}/map?${q}`,
-    embed: `${origin}${root}/embed?${q}`,
+    map: new URL(api.page('map', q), location.href).href,
+    embed: new URL(api.page('embed', q), location.href).href,
     params,
     center,
     zoom,
