@@ -54,6 +54,8 @@ func TestExportBasemap(t *testing.T) {
 			[]string{"0/0/0.png", "1/0/0.png", "1/0/1.png", "1/1/0.png", "1/1/1.png"}, 256},
 		{"PNG @2x from zoom 1", []string{"--layer", "basemap", "--minzoom", "1", "--maxzoom", "1", "--scale", "2"},
 			[]string{"1/0/0@2x.png", "1/0/1@2x.png", "1/1/0@2x.png", "1/1/1@2x.png"}, 512},
+		{"dark PNG", []string{"--layer", "basemap-dark", "--maxzoom", "1"},
+			[]string{"0/0/0.png", "1/0/0.png", "1/0/1.png", "1/1/0.png", "1/1/1.png"}, 256},
 		{"vector", []string{"--layer", "basemap-vector", "--maxzoom", "1", "--workers", "1"},
 			[]string{"0/0/0.mvt", "1/0/0.mvt", "1/0/1.mvt", "1/1/0.mvt", "1/1/1.mvt", "metadata.json"}, 0},
 	}
@@ -87,12 +89,31 @@ func TestExportBasemap(t *testing.T) {
 						t.Errorf("%s: not a %d-pixel PNG (%v)", f, tt.size, err)
 					}
 				default:
-					if ls, err := mvt.Unmarshal(b); err != nil || len(ls) != 1 || ls[0].Name != "countries" {
-						t.Errorf("%s: not a countries tile (%v)", f, err)
+					if ls, err := mvt.Unmarshal(b); err != nil || len(ls) != 2 || ls[0].Name != "countries" || ls[1].Name != "country_labels" {
+						t.Errorf("%s: not a tile of countries and their names (%v)", f, err)
 					}
 				}
 			}
 		})
+	}
+}
+
+// TestExportBasemapVectorInGDAL has GDAL read an export of the vector base map: both layers, the
+// names as points with their numeric fields.
+func TestExportBasemapVectorInGDAL(t *testing.T) {
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		t.Skip("ogrinfo (gdal-bin) is not on PATH: cannot check that GDAL reads the export")
+	}
+	dir := t.TempDir()
+	exportRun(t, "tiles", "export", "--layer", "basemap-vector", "--maxzoom", "2", dir)
+	out, err := exec.Command("ogrinfo", "-ro", "-al", "-oo", "TILE_EXTENSION=mvt", filepath.Join(dir, "2")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Layer name: countries", "Layer name: country_labels", "name (String) = Brazil", "iso2 (String) = BR", "rank (Real) = ", "min_zoom (Real) = ", "POINT ("} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("ogrinfo output lacks %q:\n%.3000s", want, out)
+		}
 	}
 }
 

@@ -32,7 +32,7 @@ func (s *Server) registerTileRoutes() {
 
 // tileRequest is a parsed, checked tile path.
 type tileRequest struct {
-	layer  string // tileset.SitesName or tileset.BasemapName
+	layer  string // tileset.SitesName, tileset.BasemapName or tileset.BasemapDarkName
 	tile   maptile.Tile
 	format tileset.Format
 	scale  int // 2 for {y}@2x.png
@@ -47,12 +47,26 @@ func (r tileRequest) path() string {
 	return fmt.Sprintf("/tiles/%s/%d/%d/%d%s", r.layer, r.tile.Z, r.tile.X, r.tile.Y, ext)
 }
 
-// basemapSet is the base-map tile set a request asks for.
+// basemapSet is the base-map tile set a request asks for: one raster renderer, the palette a
+// parameter.
 func (s *Server) basemapSet(r tileRequest) *tileset.Set {
 	if r.format == tileset.MVT {
 		return tileset.BasemapVector(s.opts.Atlas)
 	}
-	return tileset.Basemap(s.opts.Atlas, r.scale)
+	return tileset.Basemap(s.opts.Atlas, r.scale, basemapPalette(r.layer))
+}
+
+// basemapPalette is the palette of a raster base-map layer.
+func basemapPalette(layer string) basemap.Palette {
+	if layer == tileset.BasemapDarkName {
+		return basemap.Dark
+	}
+	return basemap.Light
+}
+
+// isBasemap reports whether a tile layer is one of the base map's.
+func isBasemap(layer string) bool {
+	return layer == tileset.BasemapName || layer == tileset.BasemapDarkName
 }
 
 // notFoundParam is a 404 problem naming the path parameter that names nothing.
@@ -64,14 +78,14 @@ func notFoundParam(param, accepted, format string, args ...any) *Problem {
 
 // checkLayer checks that a tile layer exists on this server.
 func (s *Server) checkLayer(name string) error {
-	accepted := "sites, or basemap"
+	accepted := "sites, basemap or basemap-dark"
 	if s.opts.Atlas == nil {
 		accepted = "sites (this server has no base map)"
 	}
 	switch {
 	case name == tileset.SitesName:
-	case name == tileset.BasemapName && s.opts.Atlas != nil:
-	case name == tileset.BasemapName:
+	case isBasemap(name) && s.opts.Atlas != nil:
+	case isBasemap(name):
 		return notFoundParam(paramLayer, accepted, "this server has no base map")
 	default:
 		return notFoundParam(paramLayer, accepted, "no tile layer %q", name)
@@ -98,7 +112,7 @@ func (s *Server) parseTilePath(layer, zs, xs, yfmt string) (tileRequest, error) 
 		return r, err
 	}
 	maxZoom := uint32(tileset.SitesMaxZoom)
-	if layer == tileset.BasemapName {
+	if isBasemap(layer) {
 		maxZoom = tileset.BasemapMaxZoom
 	}
 	acceptedZ := fmt.Sprintf("a whole number from 0 to %d", maxZoom)
@@ -130,15 +144,18 @@ func (s *Server) parseTilePath(layer, zs, xs, yfmt string) (tileRequest, error) 
 	}
 	r.tile = maptile.New(x, y, maptile.Zoom(z))
 	acceptedFormat := "{y}.mvt"
-	if layer == tileset.BasemapName {
+	switch layer {
+	case tileset.BasemapName:
 		acceptedFormat = "{y}.png, {y}@2x.png (512 pixels) or {y}.mvt"
+	case tileset.BasemapDarkName:
+		acceptedFormat = "{y}.png or {y}@2x.png (512 pixels); the vector base map is /tiles/basemap/{z}/{x}/{y}.mvt"
 	}
 	switch {
-	case !hasScale && ext == "mvt":
+	case !hasScale && ext == "mvt" && layer != tileset.BasemapDarkName:
 		r.format = tileset.MVT
-	case layer == tileset.BasemapName && !hasScale && ext == "png":
+	case isBasemap(layer) && !hasScale && ext == "png":
 		r.format = tileset.PNG
-	case layer == tileset.BasemapName && hasScale && scale == "2x" && ext == "png":
+	case isBasemap(layer) && hasScale && scale == "2x" && ext == "png":
 		r.format, r.scale = tileset.PNG, 2
 	default:
 		return r, notFoundParam(paramFormat, acceptedFormat, "the %s layer has no tiles named %q", layer, yfmt)
@@ -146,8 +163,9 @@ func (s *Server) parseTilePath(layer, zs, xs, yfmt string) (tileRequest, error) 
 	return r, nil
 }
 
-// handleTile serves GET /tiles/sites/{z}/{x}/{y}.mvt (sites at a date, with the items filters) and
-// GET /tiles/basemap/{z}/{x}/{y}.png, {y}@2x.png and {y}.mvt (the built-in base map).
+// handleTile serves GET /tiles/sites/{z}/{x}/{y}.mvt (sites at a date, with the items filters),
+// GET /tiles/basemap/{z}/{x}/{y}.png, {y}@2x.png and {y}.mvt (the built-in base map) and
+// GET /tiles/basemap-dark/{z}/{x}/{y}.png and {y}@2x.png (the same in the dark palette).
 func (s *Server) handleTile(c echo.Context) error {
 	r, err := s.parseTilePath(c.Param("layer"), c.Param("z"), c.Param("x"), c.Param("yfmt"))
 	if err != nil {
@@ -204,23 +222,23 @@ func (s *Server) sendSiteTile(c echo.Context, r tileRequest) error {
 }
 
 // handleTileJSON serves GET /tiles/{name}.json: TileJSON 3.0.0 for the sites vector tiles, the
-// raster base map, or the base map's vector tiles (basemap-vector).
+// raster base map (basemap, basemap-dark), or the base map's vector tiles (basemap-vector).
 func (s *Server) handleTileJSON(c echo.Context) error {
 	name, ok := strings.CutSuffix(c.Param("layer"), ".json")
-	accepted := "sites.json, basemap.json or basemap-vector.json"
+	accepted := "sites.json, basemap.json, basemap-dark.json or basemap-vector.json"
 	if !ok {
 		return notFoundParam(paramLayer, accepted, "no tile document %q; TileJSON is at /tiles/{layer}.json", c.Param("layer"))
 	}
 	var set *tileset.Set
 	switch name {
 	case tileset.SitesName:
-	case tileset.BasemapName, tileset.BasemapVectorName:
+	case tileset.BasemapName, tileset.BasemapDarkName, tileset.BasemapVectorName:
 		if s.opts.Atlas == nil {
 			return notFoundParam(paramLayer, "sites.json (this server has no base map)", "this server has no base map")
 		}
 		set = tileset.BasemapVector(s.opts.Atlas)
-		if name == tileset.BasemapName {
-			set = tileset.Basemap(s.opts.Atlas, 1)
+		if isBasemap(name) {
+			set = tileset.Basemap(s.opts.Atlas, 1, basemapPalette(name))
 		}
 	default:
 		return notFoundParam(paramLayer, accepted, "no tile layer %q", name)
@@ -275,9 +293,12 @@ func (s *Server) extraPaths() object {
 	}
 	return append(paths,
 		member{"/tiles/basemap.json", s.operation("TileJSON 3.0.0 of the raster base map (Natural Earth)", nil, nil, okResponse("TileJSON", mediaJSON))},
+		member{"/tiles/basemap-dark.json", s.operation("TileJSON 3.0.0 of the raster base map in the dark palette", nil, nil, okResponse("TileJSON", mediaJSON))},
 		member{"/tiles/basemap-vector.json", s.operation("TileJSON 3.0.0 of the base map's vector tiles (layer countries)", nil, nil, okResponse("TileJSON", mediaJSON))},
 		member{"/tiles/basemap/{z}/{x}/{y}.png", s.operation(fmt.Sprintf("Base map tile (Natural Earth countries), 256×256 PNG, zoom 0 to %d", tileset.BasemapMaxZoom), nil, zxy(tileset.BasemapMaxZoom), okResponse("A PNG image", mediaPNG))},
 		member{"/tiles/basemap/{z}/{x}/{y}@2x.png", s.operation(fmt.Sprintf("Base map tile for high-density screens, 512×512 PNG, zoom 0 to %d", tileset.BasemapMaxZoom), nil, zxy(tileset.BasemapMaxZoom), okResponse("A PNG image", mediaPNG))},
+		member{"/tiles/basemap-dark/{z}/{x}/{y}.png", s.operation(fmt.Sprintf("Base map tile in the dark palette, for dark themes, 256×256 PNG, zoom 0 to %d", tileset.BasemapMaxZoom), nil, zxy(tileset.BasemapMaxZoom), okResponse("A PNG image", mediaPNG))},
+		member{"/tiles/basemap-dark/{z}/{x}/{y}@2x.png", s.operation(fmt.Sprintf("Base map tile in the dark palette for high-density screens, 512×512 PNG, zoom 0 to %d", tileset.BasemapMaxZoom), nil, zxy(tileset.BasemapMaxZoom), okResponse("A PNG image", mediaPNG))},
 		member{"/tiles/basemap/{z}/{x}/{y}.mvt", s.operation(fmt.Sprintf("Base map as a Mapbox Vector Tile (layer countries: polygons with iso2 and name), zoom 0 to %d", tileset.BasemapMaxZoom), nil, zxy(tileset.BasemapMaxZoom), okResponse("A vector tile", mediaMVT))},
 	)
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -259,6 +262,10 @@ func TestBadTileRequests(t *testing.T) {
 		{"@3x", s, "/tiles/basemap/2/0/0@3x.png", 404, paramFormat},
 		{"@1x", s, "/tiles/basemap/2/0/0@1x.png", 404, paramFormat},
 		{"@2x vector tile", s, "/tiles/basemap/2/0/0@2x.mvt", 404, paramFormat},
+		{"dark vector tile", s, "/tiles/basemap-dark/2/0/0.mvt", 404, paramFormat},
+		{"dark z beyond the maximum", s, "/tiles/basemap-dark/11/0/0.png", 400, paramZ},
+		{"dark base map on a server without one", noAtlas, "/tiles/basemap-dark/1/0/0.png", 404, paramLayer},
+		{"query on a dark base map tile", s, "/tiles/basemap-dark/2/0/0.png?at=2018-01-01", 400, paramAt},
 		{"@2x of sites", s, "/tiles/sites/2/0/0@2x.mvt", 404, paramFormat},
 		{"two extensions", s, "/tiles/sites/2/0/0.mvt.png", 404, paramFormat},
 		{"unknown query parameter", s, "/tiles/sites/2/0/0.mvt?colour=red", 400, "colour"},
@@ -304,6 +311,8 @@ func TestTileCaching(t *testing.T) {
 		{"base map PNG", "/tiles/basemap/1/1/0.png", mediaPNG, "public, max-age=86400", false},
 		{"base map PNG @2x", "/tiles/basemap/1/1/0@2x.png", mediaPNG, "public, max-age=86400", false},
 		{"base map vector", "/tiles/basemap/1/1/0.mvt", mediaMVT, "public, max-age=86400", true},
+		{"dark base map PNG", "/tiles/basemap-dark/1/1/0.png", mediaPNG, "public, max-age=86400", false},
+		{"dark base map PNG @2x", "/tiles/basemap-dark/1/1/0@2x.png", mediaPNG, "public, max-age=86400", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -372,6 +381,8 @@ func TestBasemapTiles(t *testing.T) {
 		{"/tiles/basemap/0/0/0@2x.png", 512},
 		{"/tiles/basemap/3/6/3.png", 256},
 		{"/tiles/basemap/10/836/446@2x.png", 512},
+		{"/tiles/basemap-dark/0/0/0.png", 256},
+		{"/tiles/basemap-dark/3/6/3@2x.png", 512},
 	} {
 		t.Run(tt.target, func(t *testing.T) {
 			rec := get(t, s, tt.target)
@@ -388,8 +399,8 @@ func TestBasemapTiles(t *testing.T) {
 		})
 	}
 	ls := getTile(t, s, "/tiles/basemap/3/6/3.mvt")
-	if len(ls) != 1 || ls[0].Name != basemap.LayerName || len(ls[0].Features) == 0 {
-		t.Fatalf("want one non-empty layer %q, got %v", basemap.LayerName, ls)
+	if len(ls) != 2 || ls[0].Name != basemap.LayerName || len(ls[0].Features) == 0 || ls[1].Name != basemap.LabelLayerName {
+		t.Fatalf("want a non-empty layer %q and a layer %q, got %v", basemap.LayerName, basemap.LabelLayerName, ls)
 	}
 	var names []string
 	for _, f := range ls[0].Features {
@@ -420,12 +431,15 @@ func TestTileJSON(t *testing.T) {
 		name, target, tiles, attribution, layer string
 		maxZoom                                 int
 		fields                                  []string
+		more                                    []vectorLayer // further layers, IDs and fields
 	}{
-		{"sites", "/tiles/sites.json", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt", "Alibaba Cloud", "sites", 18, []string{"id", "status", "pending_status", "opened", "opened_from", "opened_to", "closed_to"}},
-		{"sites with filters", "/tiles/sites.json?at=2018-09-01", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01", "Alibaba Cloud", "sites", 18, nil},
-		{"sites with several filters", "/tiles/sites.json?status=active,closed&at=2018-09-01&q=hong%20kong", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01&q=hong+kong&status=active%2Cclosed", "Alibaba Cloud", "sites", 18, nil},
-		{"raster base map", "/tiles/basemap.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil},
-		{"vector base map", "/tiles/basemap-vector.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.mvt", "Natural Earth", "countries", 10, []string{"iso2", "name"}},
+		{"sites", "/tiles/sites.json", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt", "Alibaba Cloud", "sites", 18, []string{"id", "status", "pending_status", "opened", "opened_from", "opened_to", "closed_to"}, nil},
+		{"sites with filters", "/tiles/sites.json?at=2018-09-01", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01", "Alibaba Cloud", "sites", 18, nil, nil},
+		{"sites with several filters", "/tiles/sites.json?status=active,closed&at=2018-09-01&q=hong%20kong", "http://example.com/tiles/sites/{z}/{x}/{y}.mvt?at=2018-09-01&q=hong+kong&status=active%2Cclosed", "Alibaba Cloud", "sites", 18, nil, nil},
+		{"raster base map", "/tiles/basemap.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil, nil},
+		{"dark raster base map", "/tiles/basemap-dark.json", "http://example.com/tiles/basemap-dark/{z}/{x}/{y}.png", "Natural Earth", "", 10, nil, nil},
+		{"vector base map", "/tiles/basemap-vector.json", "http://example.com/tiles/basemap/{z}/{x}/{y}.mvt", "Natural Earth", "countries", 10, []string{"iso2", "name"},
+			[]vectorLayer{{ID: "country_labels", MaxZoom: 10, Fields: map[string]string{"name": "String", "iso2": "String", "rank": "Number", "min_zoom": "Number"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -450,8 +464,13 @@ func TestTileJSON(t *testing.T) {
 				}
 				return
 			}
-			if len(doc.VectorLayers) != 1 || doc.VectorLayers[0].ID != tt.layer || doc.VectorLayers[0].MaxZoom != tt.maxZoom {
+			if len(doc.VectorLayers) != 1+len(tt.more) || doc.VectorLayers[0].ID != tt.layer || doc.VectorLayers[0].MaxZoom != tt.maxZoom {
 				t.Fatalf("vector_layers %+v", doc.VectorLayers)
+			}
+			for i, want := range tt.more {
+				if got := doc.VectorLayers[1+i]; got.ID != want.ID || got.MaxZoom != want.MaxZoom || !maps.Equal(got.Fields, want.Fields) {
+					t.Errorf("vector layer %+v, want %+v", got, want)
+				}
 			}
 			for _, f := range tt.fields {
 				if doc.VectorLayers[0].Fields[f] == "" {
@@ -476,7 +495,7 @@ func TestTileOpenAPI(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"with a base map", tileServer(t), []string{"/tiles/sites.json", "/tiles/sites/{z}/{x}/{y}.mvt", "/tiles/basemap.json", "/tiles/basemap-vector.json", "/tiles/basemap/{z}/{x}/{y}.png", "/tiles/basemap/{z}/{x}/{y}@2x.png", "/tiles/basemap/{z}/{x}/{y}.mvt"}, nil},
+		{"with a base map", tileServer(t), []string{"/tiles/sites.json", "/tiles/sites/{z}/{x}/{y}.mvt", "/tiles/basemap.json", "/tiles/basemap-vector.json", "/tiles/basemap/{z}/{x}/{y}.png", "/tiles/basemap/{z}/{x}/{y}@2x.png", "/tiles/basemap/{z}/{x}/{y}.mvt", "/tiles/basemap-dark.json", "/tiles/basemap-dark/{z}/{x}/{y}.png", "/tiles/basemap-dark/{z}/{x}/{y}@2x.png"}, nil},
 		{"without", newTestServer(t, Options{}), []string{"/tiles/sites.json", "/tiles/sites/{z}/{x}/{y}.mvt"}, []string{"/tiles/basemap.json", "/tiles/basemap/{z}/{x}/{y}.png"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -537,7 +556,8 @@ func TestTileGDAL(t *testing.T) {
 		{"sites over Hong Kong", "/tiles/sites/5/26/13.mvt?at=2018-09-01", 5, 26, 13,
 			[]string{"Layer name: sites", "Geometry: Point", "id (String) = alibaba-cn-hongkong", "id (String) = alibaba-cn-shenzhen", "opened_to (Integer", "status (String) = active"}},
 		{"countries over East Asia", "/tiles/basemap/3/6/3.mvt", 3, 6, 3,
-			[]string{"Layer name: countries", "iso2 (String) = JP", "iso2 (String) = CN", "MULTIPOLYGON"}},
+			[]string{"Layer name: countries", "iso2 (String) = JP", "iso2 (String) = CN", "MULTIPOLYGON",
+				"Layer name: country_labels", "name (String) = China", "rank (Integer", "min_zoom (Integer", "POINT ("}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -584,7 +604,7 @@ func BenchmarkTileBasemapCold(b *testing.B) {
 	a := loadAtlas(b)
 	for z := maptile.Zoom(0); z <= 6; z++ {
 		tile := maptile.At(orb.Point{114.17, 22.32}, z)
-		if _, err := a.RenderPNG(context.Background(), tile, 1); err != nil {
+		if _, err := a.RenderPNG(context.Background(), tile, 1, basemap.Light); err != nil {
 			b.Fatal(err)
 		}
 		for _, format := range []string{"png", "png@2x", "mvt"} {
@@ -594,9 +614,9 @@ func BenchmarkTileBasemapCold(b *testing.B) {
 					var err error
 					switch format {
 					case "png":
-						_, err = a.RenderPNG(context.Background(), tile, 1)
+						_, err = a.RenderPNG(context.Background(), tile, 1, basemap.Light)
 					case "png@2x":
-						_, err = a.RenderPNG(context.Background(), tile, 2)
+						_, err = a.RenderPNG(context.Background(), tile, 2, basemap.Light)
 					default:
 						_, err = a.MVT(tile)
 					}
@@ -644,5 +664,38 @@ func BenchmarkTileCacheHit(b *testing.B) {
 				s.ServeHTTP(httptest.NewRecorder(), req)
 			}
 		})
+	}
+}
+
+// TestBasemapDarkTiles checks that the dark tiles are the light tiles' renderer in the dark
+// palette: the same size, other colours, their own cache entry and ETag.
+func TestBasemapDarkTiles(t *testing.T) {
+	s := tileServer(t)
+	decodeTile := func(target string) (image.Image, string) {
+		t.Helper()
+		rec := get(t, s, target)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+		}
+		img, err := png.Decode(bytes.NewReader(rec.Body.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img, rec.Header().Get("ETag")
+	}
+	light, lightTag := decodeTile("/tiles/basemap/2/2/1.png")
+	dark, darkTag := decodeTile("/tiles/basemap-dark/2/2/1.png")
+	if lightTag == darkTag {
+		t.Errorf("light and dark tiles share the ETag %s", lightTag)
+	}
+	// The top-left corner of tile 2/2/1 is the Norwegian Sea: sea in each palette.
+	for _, c := range []struct {
+		img  image.Image
+		want basemap.Color
+	}{{light, basemap.Light.Colors().Sea}, {dark, basemap.Dark.Colors().Sea}} {
+		got := color.NRGBAModel.Convert(c.img.At(2, 2)).(color.NRGBA)
+		if got != c.want.NRGBA() {
+			t.Errorf("sea pixel %v, want %s", got, c.want)
+		}
 	}
 }

@@ -114,7 +114,7 @@ func TestWorkCostsCoverMeasured(t *testing.T) {
 			builds = append(builds, build{
 				fmt.Sprintf("base-map tile z%d @%dx", z, scale),
 				rasterWork(basemap.TileSize*scale, basemap.TileSize*scale),
-				func() error { _, err := atlas.RenderPNG(context.Background(), tile, scale); return err },
+				func() error { _, err := atlas.RenderPNG(context.Background(), tile, scale, basemap.Light); return err },
 			})
 		}
 	}

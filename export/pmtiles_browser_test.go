@@ -56,7 +56,7 @@ func TestPMTilesInMapLibre(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type loaded struct{ Countries, Sites, Rendered int }
+	type loaded struct{ Countries, Labels, Sites, Rendered int }
 	result, err := chromedp.Run(ctx, chromedp.Evaluate[loaded](`window.result || {}`))
 	if err != nil {
 		t.Fatal(err)
@@ -72,8 +72,8 @@ func TestPMTilesInMapLibre(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatalf("MapLibre errors: %v", errs)
 	}
-	if result.Countries == 0 || result.Sites == 0 || result.Rendered == 0 {
-		t.Errorf("MapLibre loaded %+v features from the archives; want countries and sites, some drawn", result)
+	if result.Countries == 0 || result.Labels == 0 || result.Sites == 0 || result.Rendered == 0 {
+		t.Errorf("MapLibre loaded %+v features from the archives; want countries, their names and sites, some drawn", result)
 	}
 	// Each archive was read in ranges: 206 answers to Range requests, never the whole file.
 	logged, err := os.ReadFile(accessLog)

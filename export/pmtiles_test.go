@@ -22,6 +22,7 @@ import (
 	"dcatlas/api"
 	"dcatlas/data"
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 	"dcatlas/tileset"
 )
 
@@ -83,7 +84,8 @@ func TestExportPMTiles(t *testing.T) {
 		set                *tileset.Set
 		tileType           pmtiles.TileType
 	}{
-		{"basemap", "--maxzoom 2", "", tileset.Basemap(atlas, 1), pmtiles.Png},
+		{"basemap", "--maxzoom 2", "", tileset.Basemap(atlas, 1, basemap.Light), pmtiles.Png},
+		{"basemap-dark", "--maxzoom 2", "", tileset.Basemap(atlas, 1, basemap.Dark), pmtiles.Png},
 		{"basemap-vector", "--maxzoom 3", "", tileset.BasemapVector(atlas), pmtiles.Mvt},
 		{"sites", "--maxzoom 6 --at 2018-09-01 --status active", "?at=2018-09-01&status=active", sitesAt(t, ds, "2018-09-01"), pmtiles.Mvt},
 	}
@@ -105,10 +107,15 @@ func TestExportPMTiles(t *testing.T) {
 			if meta["name"] != tt.set.Title || meta["tiles"] != nil {
 				t.Errorf("metadata %v", meta)
 			}
-			if tt.set.Vector != nil {
+			if tt.set.Vectors != nil {
 				layers, _ := meta["vector_layers"].([]any)
-				if len(layers) != 1 || layers[0].(map[string]any)["id"] != tt.set.Vector.ID {
+				if len(layers) != len(tt.set.Vectors) {
 					t.Errorf("vector_layers %v", meta["vector_layers"])
+				}
+				for i := range min(len(layers), len(tt.set.Vectors)) {
+					if layers[i].(map[string]any)["id"] != tt.set.Vectors[i].ID {
+						t.Errorf("vector_layers %v", meta["vector_layers"])
+					}
 				}
 			}
 			if tt.layer == "sites" && !strings.Contains(meta["attribution"].(string), `href="https://atlas.example/collections/sites"`) {

@@ -31,13 +31,14 @@ func Site(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 Writes the atlas into DIR as static files for any static host or CDN: the viewer (index.html,
 embed.html, web/), its documents (history.json, timeline.json, sites/ID.json), download snapshots
 of the sites on the first of every month and today (downloads/), timeline and map images, and the
-base map (tiles/basemap/{z}/{x}/{y}.png, or basemap.pmtiles).
+base map (tiles/basemap/{z}/{x}/{y}.png with its dark palette in tiles/basemap-dark/ for the
+viewer's dark theme, or basemap.pmtiles, light only).
 
 `)
 		fl.PrintDefaults()
 	}
 	fl.StringVar(&cfg.ServerURL, "server-url", "", "public URL of a live dcatlas server for what files cannot answer (the Features API, images of any size); empty hides those")
-	fl.StringVar(&cfg.BasemapFormat, "basemap", publish.BasemapPNG, "base map as png (a tile pyramid, which the viewer shows) or pmtiles (one archive)")
+	fl.StringVar(&cfg.BasemapFormat, "basemap", publish.BasemapPNG, "base map as png (tile pyramids, light and dark, which the viewer shows) or pmtiles (one archive)")
 	fl.IntVar(&cfg.BasemapMaxZoom, "basemap-maxzoom", 5, fmt.Sprintf("last zoom of the base map (at most %d); the viewer magnifies beyond it", tileset.BasemapMaxZoom))
 	fl.StringVar(&dataDir, "data", os.Getenv("DCATLAS_DATA"), "directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
 	fl.IntVar(&cfg.Workers, "workers", runtime.GOMAXPROCS(0), "base-map tiles drawn at once")

@@ -15,6 +15,7 @@ import (
 	"dcatlas/api"
 	"dcatlas/data"
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 	"dcatlas/tileset"
 )
 
@@ -53,7 +54,7 @@ func parseExportFlags(args []string, stderr io.Writer) (exportConfig, error) {
 		fmt.Fprint(fl.Output(), `usage: dcatlas tiles export --layer LAYER --maxzoom N [flags] OUTDIR
        dcatlas tiles export --format pmtiles --layer LAYER --maxzoom N [flags] OUT.pmtiles
 
-Writes OUTDIR/{z}/{x}/{y}.png (basemap; {y}@2x.png with --scale 2) or {y}.mvt (sites,
+Writes OUTDIR/{z}/{x}/{y}.png (basemap, basemap-dark; {y}@2x.png with --scale 2) or {y}.mvt (sites,
 basemap-vector), as the server serves them, for static hosting. Vector exports also get
 OUTDIR/metadata.json (the layers and fields, as GDAL and tippecanoe write it). Site exports write
 only the tiles that hold a site; clients treat a missing tile as empty.
@@ -65,7 +66,7 @@ pmtiles package). Vector tiles are stored gzipped; identical tiles are stored on
 `)
 		fl.PrintDefaults()
 	}
-	fl.StringVar(&cfg.layer, "layer", "", "basemap (PNG), basemap-vector (countries MVT) or sites (MVT)")
+	fl.StringVar(&cfg.layer, "layer", "", "basemap (PNG), basemap-dark (PNG, dark palette), basemap-vector (countries MVT) or sites (MVT)")
 	fl.IntVar(&cfg.minZoom, "minzoom", 0, "first zoom level")
 	fl.IntVar(&cfg.maxZoom, "maxzoom", -1, fmt.Sprintf("last zoom level (required; at most %d for the base map, %d for sites)", tileset.BasemapMaxZoom, tileset.SitesMaxZoom))
 	fl.IntVar(&cfg.scale, "scale", 1, "basemap pixel ratio: 1 (256-pixel tiles) or 2 (512-pixel {y}@2x.png)")
@@ -89,13 +90,13 @@ pmtiles package). Vector tiles are stored gzipped; identical tiles are stored on
 	cfg.outDir = fl.Arg(0)
 	maxZoom := tileset.BasemapMaxZoom
 	switch cfg.layer {
-	case tileset.BasemapName, tileset.BasemapVectorName:
+	case tileset.BasemapName, tileset.BasemapDarkName, tileset.BasemapVectorName:
 	case tileset.SitesName:
 		maxZoom = tileset.SitesMaxZoom
 	case "":
-		return cfg, errors.New("tiles export: --layer is required: basemap, basemap-vector or sites")
+		return cfg, errors.New("tiles export: --layer is required: basemap, basemap-dark, basemap-vector or sites")
 	default:
-		return cfg, fmt.Errorf("tiles export: unknown --layer %q (want basemap, basemap-vector or sites)", cfg.layer)
+		return cfg, fmt.Errorf("tiles export: unknown --layer %q (want basemap, basemap-dark, basemap-vector or sites)", cfg.layer)
 	}
 	switch {
 	case cfg.maxZoom < 0:
@@ -106,8 +107,8 @@ pmtiles package). Vector tiles are stored gzipped; identical tiles are stored on
 		return cfg, fmt.Errorf("tiles export: --minzoom %d is not between 0 and --maxzoom %d", cfg.minZoom, cfg.maxZoom)
 	case cfg.scale != 1 && cfg.scale != 2:
 		return cfg, fmt.Errorf("tiles export: --scale %d: want 1 or 2", cfg.scale)
-	case cfg.scale != 1 && cfg.layer != tileset.BasemapName:
-		return cfg, errors.New("tiles export: --scale applies to the basemap layer only")
+	case cfg.scale != 1 && cfg.layer != tileset.BasemapName && cfg.layer != tileset.BasemapDarkName:
+		return cfg, errors.New("tiles export: --scale applies to the basemap and basemap-dark layers only")
 	case cfg.workers < 1:
 		return cfg, fmt.Errorf("tiles export: --workers %d: want at least 1", cfg.workers)
 	case cfg.format != "dir" && cfg.format != "pmtiles":
@@ -144,7 +145,9 @@ func exportTiles(ctx context.Context, cfg exportConfig, stdout, stderr io.Writer
 	var set *tileset.Set
 	switch cfg.layer {
 	case tileset.BasemapName:
-		set = tileset.Basemap(atlas, cfg.scale)
+		set = tileset.Basemap(atlas, cfg.scale, basemap.Light)
+	case tileset.BasemapDarkName:
+		set = tileset.Basemap(atlas, cfg.scale, basemap.Dark)
 	case tileset.BasemapVectorName:
 		set = tileset.BasemapVector(atlas)
 	case tileset.SitesName:

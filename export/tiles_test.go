@@ -23,6 +23,12 @@ func TestParseExportFlags(t *testing.T) {
 				t.Errorf("%+v", cfg)
 			}
 		}},
+		{"dark base map @2x", "--layer basemap-dark --maxzoom 4 --scale 2 out", "", func(t *testing.T, cfg exportConfig) {
+			if cfg.layer != "basemap-dark" || cfg.maxZoom != 4 || cfg.scale != 2 {
+				t.Errorf("%+v", cfg)
+			}
+		}},
+		{"dark base map too deep", "--layer basemap-dark --maxzoom 11 out", "beyond the basemap-dark layer's maximum, 10", nil},
 		{"sites with filters", "--layer sites --maxzoom 18 --at 2018-09-01 --status active,closed --country hk,cn --provider alibaba-cloud --q hong out", "", func(t *testing.T, cfg exportConfig) {
 			want := "at=2018-09-01&country=hk%2Ccn&provider=alibaba-cloud&q=hong&status=active%2Cclosed"
 			if got := cfg.sites.Encode(); got != want {
@@ -36,7 +42,7 @@ func TestParseExportFlags(t *testing.T) {
 		{"sites too deep", "--layer sites --maxzoom 19 out", "beyond the sites layer's maximum, 18", nil},
 		{"minzoom above maxzoom", "--layer basemap --minzoom 4 --maxzoom 3 out", "--minzoom 4", nil},
 		{"scale 3", "--layer basemap --maxzoom 3 --scale 3 out", "--scale 3", nil},
-		{"scale of vector tiles", "--layer sites --maxzoom 3 --scale 2 out", "--scale applies to the basemap layer only", nil},
+		{"scale of vector tiles", "--layer sites --maxzoom 3 --scale 2 out", "--scale applies to the basemap and basemap-dark layers only", nil},
 		{"date on the base map", "--layer basemap --maxzoom 3 --at 2018-01-01 out", "--at applies to the sites layer only", nil},
 		{"no workers", "--layer sites --maxzoom 3 --workers 0 out", "--workers 0", nil},
 		{"no directory", "--layer sites --maxzoom 3", "want one output directory", nil},

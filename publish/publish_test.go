@@ -72,7 +72,8 @@ func TestSite(t *testing.T) {
 	tiles := 0
 	for _, tile := range []string{"0/0/0", "1/0/0", "1/0/1", "1/1/0", "1/1/1"} {
 		same("tiles/basemap/"+tile+".png", "/tiles/basemap/"+tile+".png")
-		tiles++
+		same("tiles/basemap-dark/"+tile+".png", "/tiles/basemap-dark/"+tile+".png")
+		tiles += 2
 	}
 	if sum.Files < len(ds.Sites)+tiles+2*len(days)+8 || sum.Bytes == 0 {
 		t.Errorf("summary %+v", sum)

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"dcatlas/data"
+	"dcatlas/geo/basemap"
 )
 
 // memWriter keeps the tiles written, failing on the tile fail.
@@ -67,7 +68,7 @@ func TestExport(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	w = &memWriter{tiles: map[maptile.Tile][]byte{}}
-	if err := Export(ctx, Basemap(atlas, 2), w, 0, 3, 2, func() {}); !errors.Is(err, context.Canceled) || len(w.tiles) != 0 {
+	if err := Export(ctx, Basemap(atlas, 2, basemap.Light), w, 0, 3, 2, func() {}); !errors.Is(err, context.Canceled) || len(w.tiles) != 0 {
 		t.Errorf("cancelled: %v after %d tiles", err, len(w.tiles))
 	}
 }
@@ -77,17 +78,17 @@ func TestTileJSONAndMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := Basemap(atlas, 1).TileJSON("https://example.org", "")
+	doc := Basemap(atlas, 1, basemap.Light).TileJSON("https://example.org", "")
 	if doc.Tiles[0] != "https://example.org/tiles/basemap/{z}/{x}/{y}.png" || doc.MaxZoom != BasemapMaxZoom || doc.VectorLayers != nil {
 		t.Errorf("basemap TileJSON %+v", doc)
 	}
 	if b := Bounds(); b != [4]float64{-180, -85.051129, 180, 85.051129} {
 		t.Errorf("bounds %v", b)
 	}
-	if Basemap(atlas, 2).Ext() != "@2x.png" || BasemapVector(atlas).Ext() != ".mvt" {
+	if Basemap(atlas, 2, basemap.Light).Ext() != "@2x.png" || BasemapVector(atlas).Ext() != ".mvt" {
 		t.Error("extensions")
 	}
-	if Basemap(atlas, 1).Metadata(0, 3) != nil {
+	if Basemap(atlas, 1, basemap.Light).Metadata(0, 3) != nil {
 		t.Error("a raster set has metadata.json")
 	}
 	meta := BasemapVector(atlas).Metadata(1, 3)

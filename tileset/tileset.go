@@ -25,6 +25,7 @@ import (
 const (
 	SitesName         = "sites"
 	BasemapName       = "basemap"
+	BasemapDarkName   = "basemap-dark"
 	BasemapVectorName = "basemap-vector"
 )
 
@@ -53,7 +54,7 @@ const (
 // NaturalEarthAttribution credits the base map, as HTML.
 const NaturalEarthAttribution = `<a href="https://www.naturalearthdata.com/">Natural Earth</a>`
 
-// VectorLayer describes the one layer of a vector tile set.
+// VectorLayer describes a layer of a vector tile set.
 type VectorLayer struct {
 	ID          string
 	Description string
@@ -63,15 +64,16 @@ type VectorLayer struct {
 
 // Set is one tile set: one layer in one format, with how to draw each tile.
 type Set struct {
-	// Name is the set's name (SitesName, BasemapName, BasemapVectorName); PathLayer is the layer in
-	// tile paths, /tiles/{layer}/{z}/{x}/{y}{ext}, where both base-map sets are "basemap".
+	// Name is the set's name (SitesName, BasemapName, BasemapDarkName, BasemapVectorName);
+	// PathLayer is the layer in tile paths, /tiles/{layer}/{z}/{x}/{y}{ext}, where the light raster
+	// and the vector base map are both "basemap".
 	Name, PathLayer string
 	Format          Format
 	Scale           int // pixels per 256 of a PNG tile: 1, or 2 for @2x
 	MaxZoom         int
 	Title           string
 	Description     string
-	Vector          *VectorLayer // nil for raster sets
+	Vectors         []VectorLayer // the layers of a vector set, in tile order; nil for raster sets
 
 	providers []string // for the sites' attribution
 	exportAs  string   // the title of an export
@@ -89,8 +91,8 @@ func Sites(ds *geo.Dataset, at geo.Day, f geo.Filter) *Set {
 		Name: SitesName, PathLayer: SitesName, Format: MVT, Scale: 1, MaxZoom: SitesMaxZoom,
 		Title:       "dcatlas sites",
 		Description: fmt.Sprintf("Data-center sites with their status at a date (at=, default today), as points in the layer \"sites\". Points within %d/%d of a tile's edge are in the neighbouring tile too.", geo.TileBuffer, geo.TileExtent),
-		Vector: &VectorLayer{ID: geo.SiteLayerName, Geometry: "Point", Fields: geo.SiteFields(),
-			Description: "One point per site that exists at the date and passes the filters"},
+		Vectors: []VectorLayer{{ID: geo.SiteLayerName, Geometry: "Point", Fields: geo.SiteFields(),
+			Description: "One point per site that exists at the date and passes the filters"}},
 		providers: names,
 		exportAs:  "dcatlas sites at " + at.String(),
 		render: func(_ context.Context, t maptile.Tile) ([]byte, error) {
@@ -100,15 +102,21 @@ func Sites(ds *geo.Dataset, at geo.Day, f geo.Filter) *Set {
 	}
 }
 
-// Basemap is the raster base map drawn from atlas, in tiles of 256·scale pixels (scale 1 or 2).
-func Basemap(atlas *basemap.Atlas, scale int) *Set {
+// Basemap is the raster base map drawn from atlas in palette p, in tiles of 256·scale pixels
+// (scale 1 or 2): BasemapName for basemap.Light, BasemapDarkName for basemap.Dark.
+func Basemap(atlas *basemap.Atlas, scale int, p basemap.Palette) *Set {
+	name, title := BasemapName, "dcatlas base map"
+	if p == basemap.Dark {
+		name, title = BasemapDarkName, "dcatlas base map (dark)"
+	}
 	return &Set{
-		Name: BasemapName, PathLayer: BasemapName, Format: PNG, Scale: scale, MaxZoom: BasemapMaxZoom,
-		Title:       "dcatlas base map",
-		Description: "Countries, coasts and borders from Natural Earth, as 256-pixel PNG tiles; {y}@2x.png gives 512-pixel tiles for high-density screens.",
-		exportAs:    "dcatlas base map",
+		Name: name, PathLayer: name, Format: PNG, Scale: scale, MaxZoom: BasemapMaxZoom,
+		Title: title,
+		Description: fmt.Sprintf("Countries, coasts, borders and country names from Natural Earth in the %s palette, as 256-pixel PNG tiles; {y}@2x.png gives 512-pixel tiles for high-density screens. "+
+			"Names are placed once per zoom for the whole world, from the zoom where they fit their country, so a name cut by a tile edge lines up across it.", p),
+		exportAs: title,
 		render: func(ctx context.Context, t maptile.Tile) ([]byte, error) {
-			return atlas.RenderPNG(ctx, t, scale)
+			return atlas.RenderPNG(ctx, t, scale, p)
 		},
 	}
 }
@@ -118,13 +126,23 @@ func BasemapVector(atlas *basemap.Atlas) *Set {
 	return &Set{
 		Name: BasemapVectorName, PathLayer: BasemapName, Format: MVT, Scale: 1, MaxZoom: BasemapMaxZoom,
 		Title:       "dcatlas base map (vector)",
-		Description: "Countries from Natural Earth as polygons in the layer \"countries\", simplified per zoom.",
-		Vector: &VectorLayer{ID: basemap.LayerName, Geometry: "Polygon",
-			Description: "One polygon or multipolygon per country; the feature id is the ISO 3166-1 numeric code when it has one",
-			Fields: []geo.TileField{
-				{Name: "iso2", Type: "String", Description: "ISO 3166-1 alpha-2 code, empty for areas without one"},
-				{Name: "name", Type: "String", Description: "Natural Earth short name"},
-			}},
+		Description: "Countries from Natural Earth as polygons in the layer \"countries\", simplified per zoom, and their names as points in the layer \"country_labels\".",
+		Vectors: []VectorLayer{
+			{ID: basemap.LayerName, Geometry: "Polygon",
+				Description: "One polygon or multipolygon per country; the feature id is the ISO 3166-1 numeric code when it has one",
+				Fields: []geo.TileField{
+					{Name: "iso2", Type: "String", Description: "ISO 3166-1 alpha-2 code, empty for areas without one"},
+					{Name: "name", Type: "String", Description: "Natural Earth short name"},
+				}},
+			{ID: basemap.LabelLayerName, Geometry: "Point",
+				Description: "Where to write country names: one point per name that fits its country at the tile's zoom and clears the names of larger countries (as the raster tiles draw them, in Go Regular at 11 px), at the point inside the country's largest polygon farthest from its edges; each point is in one tile only",
+				Fields: []geo.TileField{
+					{Name: "name", Type: "String", Description: "Natural Earth short name"},
+					{Name: "iso2", Type: "String", Description: "ISO 3166-1 alpha-2 code, empty for areas without one"},
+					{Name: "rank", Type: "Number", Description: "1 for the country largest on the map, then by area: a symbol-sort-key (smaller first)"},
+					{Name: "min_zoom", Type: "Number", Description: "the first zoom at which the name fits its country"},
+				}},
+		},
 		exportAs: "dcatlas base map (vector)",
 		render:   func(_ context.Context, t maptile.Tile) ([]byte, error) { return atlas.MVT(t) },
 	}
@@ -237,40 +255,45 @@ func (s *Set) TileJSON(base, query string) TileJSON {
 		TileJSON: "3.0.0", Name: s.Title, Description: s.Description, Attribution: s.Attribution(base),
 		Scheme: "xyz", Tiles: []string{tiles}, MaxZoom: s.MaxZoom, Bounds: Bounds(),
 	}
-	if s.Vector != nil {
-		// A field's value is its bare type word, as in the export's metadata: GDAL types a field as
-		// a number only when it reads exactly "Number". What each field means goes in the layer's
-		// description.
+	// A field's value is its bare type word, as in the export's metadata: GDAL types a field as a
+	// number only when it reads exactly "Number". What each field means goes in the layer's
+	// description.
+	for _, v := range s.Vectors {
 		fields := map[string]string{}
-		meanings := make([]string, 0, len(s.Vector.Fields))
-		for _, f := range s.Vector.Fields {
+		meanings := make([]string, 0, len(v.Fields))
+		for _, f := range v.Fields {
 			fields[f.Name] = f.Type
 			meanings = append(meanings, f.Name+": "+f.Description)
 		}
-		description := s.Vector.Description + ". Fields: " + strings.Join(meanings, "; ") + "."
-		doc.VectorLayers = []tileJSONLayer{{ID: s.Vector.ID, Description: description, MaxZoom: s.MaxZoom, Fields: fields}}
+		description := v.Description + ". Fields: " + strings.Join(meanings, "; ") + "."
+		doc.VectorLayers = append(doc.VectorLayers, tileJSONLayer{ID: v.ID, Description: description, MaxZoom: s.MaxZoom, Fields: fields})
 	}
 	return doc
 }
 
 // Metadata is the metadata.json of an export of zooms minZoom to maxZoom, as GDAL's MVT driver and
-// tippecanoe write it: MBTiles metadata with the layer, its fields and geometry type in "json".
+// tippecanoe write it: MBTiles metadata with the layers, their fields and geometry types in "json".
 // Raster sets have none (nil).
 func (s *Set) Metadata(minZoom, maxZoom int) map[string]any {
-	if s.Vector == nil {
+	if s.Vectors == nil {
 		return nil
 	}
-	fieldTypes := map[string]string{}
-	for _, f := range s.Vector.Fields {
-		fieldTypes[f.Name] = f.Type
+	var vectorLayers, statLayers []map[string]any
+	for _, v := range s.Vectors {
+		fieldTypes := map[string]string{}
+		for _, f := range v.Fields {
+			fieldTypes[f.Name] = f.Type
+		}
+		vectorLayers = append(vectorLayers, map[string]any{"id": v.ID, "minzoom": minZoom, "maxzoom": maxZoom, "fields": fieldTypes})
+		statLayers = append(statLayers, map[string]any{"layer": v.ID, "geometry": v.Geometry})
 	}
 	attribution := NaturalEarthAttribution
 	if s.Name == SitesName {
 		attribution = "dcatlas"
 	}
 	layers, _ := json.Marshal(map[string]any{
-		"vector_layers": []map[string]any{{"id": s.Vector.ID, "minzoom": minZoom, "maxzoom": maxZoom, "fields": fieldTypes}},
-		"tilestats":     map[string]any{"layerCount": 1, "layers": []map[string]any{{"layer": s.Vector.ID, "geometry": s.Vector.Geometry}}},
+		"vector_layers": vectorLayers,
+		"tilestats":     map[string]any{"layerCount": len(statLayers), "layers": statLayers},
 	})
 	b := Bounds()
 	return map[string]any{

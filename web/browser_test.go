@@ -53,6 +53,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("BaseMapTiles", func(t *testing.T) { testBaseMapTiles(t, srv, b) })
 	t.Run("RetinaTiles", func(t *testing.T) { testRetinaTiles(t, srv, b) })
+	t.Run("DarkBaseMap", func(t *testing.T) { testDarkBaseMap(t, srv, b) })
 	t.Run("MarkersForDate", func(t *testing.T) { testMarkersForDate(t, srv, b) })
 	t.Run("SliderCounts", func(t *testing.T) { testSliderCounts(t, srv, b) })
 	t.Run("Play", func(t *testing.T) { testPlay(t, srv, b) })

@@ -148,14 +148,7 @@ export class SiteMap {
     });
     this.map = map;
     map.attributionControl.addAttribution(opts.siteAttribution);
-    L.tileLayer(opts.tiles.url, {
-      attribution: opts.tiles.attribution,
-      maxZoom: opts.tiles.maxZoom,
-      maxNativeZoom: opts.tiles.nativeZoom ?? opts.tiles.maxZoom,
-      minZoom: 0,
-      tileSize: 256,
-      crossOrigin: false,
-    }).addTo(map);
+    this.baseLayer = baseMapLayer(opts.tiles, container).addTo(map);
     this.layer = L.layerGroup().addTo(map);
     // Labels under the symbols: a label never hides a symbol.
     map.createPane('labels').classList.add('label-pane');
@@ -560,6 +553,39 @@ export class SiteMap {
 }
 
 /** Reports whether the reader asked for less motion. */
+/**
+ * The dark base map beside a light one: the server's (and the static site's) tiles/basemap-dark
+ * for tiles/basemap; null for other tile URLs.
+ * @param {string} url
+ */
+export function darkTileURL(url) {
+  return /(^|\/)tiles\/basemap\//.test(url) ? url.replace(/(^|\/)tiles\/basemap\//, '$1tiles/basemap-dark/') : null;
+}
+
+/**
+ * The base-map tile layer. It follows prefers-color-scheme, now and when the system changes,
+ * between the light tiles and the server's dark tiles. Tiles without a dark set are turned dark by
+ * a CSS filter instead (the class basemap-filtered on the map's container).
+ * @param {{url: string, attribution: string, maxZoom: number, nativeZoom?: number}} tiles
+ * @param {HTMLElement} container
+ */
+function baseMapLayer(tiles, container) {
+  const dark = darkTileURL(tiles.url);
+  const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+  const url = () => (dark && scheme.matches ? dark : tiles.url);
+  const layer = L.tileLayer(url(), {
+    attribution: tiles.attribution,
+    maxZoom: tiles.maxZoom,
+    maxNativeZoom: tiles.nativeZoom ?? tiles.maxZoom,
+    minZoom: 0,
+    tileSize: 256,
+    crossOrigin: false,
+  });
+  container.classList.toggle('basemap-filtered', !dark);
+  if (dark) scheme.addEventListener('change', () => layer.setUrl(url()));
+  return layer;
+}
+
 export function reducedMotion() {
   return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }

@@ -79,6 +79,7 @@ func TestStaticSite(t *testing.T) {
 	t.Run("SearchPopupPermalink", func(t *testing.T) { testStaticPermalink(t, site, live, b) })
 	t.Run("Downloads", func(t *testing.T) { testStaticDownloads(t, site, live, b) })
 	t.Run("NoLiveServer", func(t *testing.T) { testStaticWithoutServer(t, site, b) })
+	t.Run("DarkBaseMap", func(t *testing.T) { testStaticDarkBaseMap(t, site, b) })
 	t.Run("EveryLinkAnswers", func(t *testing.T) { testStaticLinks(t, site, b, "") })
 	t.Run("WithServerURL", func(t *testing.T) { testStaticWithServer(t, site, live, b, "/served") })
 	t.Run("EveryLinkAnswersWithServerURL", func(t *testing.T) { testStaticLinks(t, site, b, "/served") })

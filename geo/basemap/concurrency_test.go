@@ -23,7 +23,7 @@ func TestConcurrentUse(t *testing.T) {
 	for i := range 8 {
 		wg.Go(func() {
 			tile := tiles[i%len(tiles)]
-			if _, err := a.RenderPNG(context.Background(), tile, 1+i%2); err != nil {
+			if _, err := a.RenderPNG(context.Background(), tile, 1+i%2, Palette(i%2)); err != nil {
 				t.Error(err)
 			}
 			if _, err := a.MVT(tile); err != nil {

@@ -22,6 +22,11 @@ const (
 	// "" for areas without one) and "name", and the ISO 3166-1 numeric code
 	// as feature id when there is one.
 	LayerName = "countries"
+	// LabelLayerName is the name of the vector tile layer of country names:
+	// one point per name placed at the tile's zoom (see Atlas.Labels), with
+	// the properties "name", "iso2", "rank" (1 for the largest country) and
+	// "min_zoom" (the first zoom where the name fits its country).
+	LabelLayerName = "country_labels"
 	// Extent is the size of a vector tile in tile coordinates.
 	Extent = mvt.DefaultExtent
 	// TileBuffer is how far, in tile coordinates, polygons reach beyond the
@@ -32,16 +37,52 @@ const (
 	simplifyTolerance = Extent / 512
 )
 
-// Layers returns the vector tile layers of t: one layer named LayerName,
-// version 2, in tile coordinates (0 to Extent, y down) ready for
-// mvt.Marshal, with one feature per country the tile shows, simplified for
-// its zoom and clipped to the tile plus TileBuffer. A tile showing no land,
-// or an invalid one, has a layer with no features.
+// Layers returns the vector tile layers of t, version 2, in tile
+// coordinates (0 to Extent, y down) ready for mvt.Marshal: LayerName, with
+// one feature per country the tile shows, simplified for its zoom and
+// clipped to the tile plus TileBuffer; and LabelLayerName, with a point for
+// each country name placed at the tile's zoom whose centre is in the tile
+// (names reach across tile edges; the point is in one tile only). A tile
+// showing no land, or an invalid one, has layers with no features.
 func (a *Atlas) Layers(t maptile.Tile) mvt.Layers {
-	out := &mvt.Layer{Name: LayerName, Version: 2, Extent: Extent}
 	if !validTile(t) {
-		return mvt.Layers{out}
+		return mvt.Layers{
+			&mvt.Layer{Name: LayerName, Version: 2, Extent: Extent},
+			&mvt.Layer{Name: LabelLayerName, Version: 2, Extent: Extent},
+		}
 	}
+	labels, err := a.Labels(int(t.Z))
+	if err != nil {
+		labels = nil // MVT reports the error
+	}
+	return mvt.Layers{a.countryLayer(t), labelLayer(t, labels)}
+}
+
+// labelLayer is the layer of the names among labels (placed at t's zoom)
+// whose centre is in t.
+func labelLayer(t maptile.Tile, labels []Label) *mvt.Layer {
+	out := &mvt.Layer{Name: LabelLayerName, Version: 2, Extent: Extent}
+	k := float64(Extent) / TileSize // tile coordinates per world pixel
+	x0, y0 := float64(t.X)*TileSize, float64(t.Y)*TileSize
+	for _, l := range labels {
+		c := l.Box.Center()
+		x, y := math.Floor((c[0]-x0)*k), math.Floor((c[1]-y0)*k)
+		if x < 0 || x >= Extent || y < 0 || y >= Extent {
+			continue
+		}
+		f := geojson.NewFeature(orb.Point{x, y})
+		f.Properties["name"] = l.Name
+		f.Properties["iso2"] = l.ISO2
+		f.Properties["rank"] = l.Rank
+		f.Properties["min_zoom"] = l.MinZoom
+		out.Features = append(out.Features, f)
+	}
+	return out
+}
+
+// countryLayer is the LayerName layer of the valid tile t.
+func (a *Atlas) countryLayer(t maptile.Tile) *mvt.Layer {
+	out := &mvt.Layer{Name: LayerName, Version: 2, Extent: Extent}
 	l := a.layer(ScaleForZoom(float64(t.Z)))
 	polys, _ := l.drawing()
 
@@ -98,7 +139,7 @@ func (a *Atlas) Layers(t maptile.Tile) mvt.Layers {
 		}
 		out.Features = append(out.Features, f)
 	}
-	return mvt.Layers{out}
+	return out
 }
 
 // tileRing finishes a ring clipped in tile coordinates: simplified, snapped
@@ -134,6 +175,9 @@ func tileRing(r orb.Ring, dp *simplify.DouglasPeuckerSimplifier, exterior bool) 
 func (a *Atlas) MVT(t maptile.Tile) ([]byte, error) {
 	if !validTile(t) {
 		return nil, fmt.Errorf("%w: %d/%d/%d", ErrInvalidTile, t.Z, t.X, t.Y)
+	}
+	if _, err := a.Labels(int(t.Z)); err != nil {
+		return nil, err
 	}
 	data, err := mvt.Marshal(a.Layers(t))
 	if err != nil {

@@ -3,6 +3,7 @@ package basemap
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"testing"
@@ -36,8 +37,13 @@ func TestMVT(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(layers) != 1 || layers[0].Name != LayerName || layers[0].Extent != Extent || layers[0].Version != 2 {
-				t.Fatalf("layers = %+v, want one %q layer, extent %d, version 2", layers, LayerName, Extent)
+			if len(layers) != 2 || layers[0].Name != LayerName || layers[1].Name != LabelLayerName {
+				t.Fatalf("layers = %+v, want %q and %q", layers, LayerName, LabelLayerName)
+			}
+			for _, l := range layers {
+				if l.Extent != Extent || l.Version != 2 {
+					t.Errorf("layer %s: extent %d, version %d; want %d, 2", l.Name, l.Extent, l.Version, Extent)
+				}
 			}
 			var codes []string
 			for _, f := range layers[0].Features {
@@ -115,8 +121,8 @@ func TestMVTErrors(t *testing.T) {
 			if data, err := a.MVT(tile); !errors.Is(err, ErrInvalidTile) || data != nil {
 				t.Errorf("MVT() = %d bytes, %v; want %v", len(data), err, ErrInvalidTile)
 			}
-			if ls := a.Layers(tile); len(ls) != 1 || len(ls[0].Features) != 0 {
-				t.Errorf("Layers() = %+v, want one empty layer", ls)
+			if ls := a.Layers(tile); len(ls) != 2 || len(ls[0].Features) != 0 || len(ls[1].Features) != 0 {
+				t.Errorf("Layers() = %+v, want two empty layers", ls)
 			}
 		})
 	}
@@ -133,6 +139,62 @@ func BenchmarkMVT(b *testing.B) {
 				if _, err := a.MVT(tile); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// TestMVTLabels reads the name points back from encoded tiles: each name
+// placed at the zoom is in exactly one tile of it, at its label point, with
+// its properties.
+func TestMVTLabels(t *testing.T) {
+	a := testAtlas(t)
+	for _, z := range []maptile.Zoom{0, 2, 3} {
+		t.Run(fmt.Sprintf("z%d", z), func(t *testing.T) {
+			want, err := a.Labels(int(z))
+			if err != nil {
+				t.Fatal(err)
+			}
+			byName := map[string]Label{}
+			for _, l := range want {
+				byName[l.Name] = l
+			}
+			seen := map[string]bool{}
+			n := uint32(1) << z
+			for x := range n {
+				for y := range n {
+					tile := maptile.New(x, y, z)
+					data, err := a.MVT(tile)
+					if err != nil {
+						t.Fatal(err)
+					}
+					layers, err := mvt.Unmarshal(data)
+					if err != nil {
+						t.Fatal(err)
+					}
+					layers.ProjectToWGS84(tile)
+					for _, f := range layers[1].Features {
+						name, _ := f.Properties["name"].(string)
+						l, ok := byName[name]
+						if !ok || seen[name] {
+							t.Errorf("tile %v: name %q unknown or seen before", tile, name)
+							continue
+						}
+						seen[name] = true
+						p, ok := f.Geometry.(orb.Point)
+						// A tile unit is 360/(4096·2^z) degrees of longitude.
+						tol := 360 / (Extent * math.Ldexp(1, int(z))) * 1.5
+						if !ok || math.Abs(p[0]-l.Point[0]) > tol || math.Abs(p[1]-l.Point[1]) > tol*1.5 {
+							t.Errorf("%s at %v, want %v", name, f.Geometry, l.Point)
+						}
+						if f.Properties["iso2"] != l.ISO2 || f.Properties["rank"] != float64(l.Rank) || f.Properties["min_zoom"] != float64(l.MinZoom) {
+							t.Errorf("%s: properties %v, want iso2 %q, rank %d, min_zoom %d", name, f.Properties, l.ISO2, l.Rank, l.MinZoom)
+						}
+					}
+				}
+			}
+			if len(seen) != len(want) {
+				t.Errorf("%d names in the tiles, want %d", len(seen), len(want))
 			}
 		})
 	}

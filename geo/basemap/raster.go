@@ -39,17 +39,18 @@ func validTile(t maptile.Tile) bool {
 	return t.Z <= MaxZoom && t.Valid()
 }
 
-// RenderPNG renders the raster tile t as a PNG image of 256·scale pixels
-// square; scale is 1 or 2 (@2x). Errors wrap ErrInvalidTile or
-// ErrInvalidScale, or are ctx's error when it ends before the tile is drawn.
-func (a *Atlas) RenderPNG(ctx context.Context, t maptile.Tile, scale int) ([]byte, error) {
+// RenderPNG renders the raster tile t in palette p as a PNG image of
+// 256·scale pixels square; scale is 1 or 2 (@2x). Errors wrap
+// ErrInvalidTile or ErrInvalidScale, or are ctx's error when it ends before
+// the tile is drawn.
+func (a *Atlas) RenderPNG(ctx context.Context, t maptile.Tile, scale int, p Palette) ([]byte, error) {
 	if !validTile(t) {
 		return nil, fmt.Errorf("%w: %d/%d/%d", ErrInvalidTile, t.Z, t.X, t.Y)
 	}
 	if scale != 1 && scale != 2 {
 		return nil, fmt.Errorf("%w: %d", ErrInvalidScale, scale)
 	}
-	img, err := a.Render(ctx, t, TileSize*scale)
+	img, err := a.Render(ctx, t, TileSize*scale, p)
 	if err != nil {
 		return nil, err
 	}
@@ -61,25 +62,90 @@ func (a *Atlas) RenderPNG(ctx context.Context, t maptile.Tile, scale int) ([]byt
 	return buf.Bytes(), nil
 }
 
-// Render draws the tile t into a new image size pixels square, with lines
-// scaled by size/256. Size is clamped to [1, MaxRenderSize]. Tiles beyond
-// the grid are drawn as the wrapped world east–west and sea north–south.
-// Drawing stops with ctx's error when ctx ends.
-func (a *Atlas) Render(ctx context.Context, t maptile.Tile, size int) (*image.RGBA, error) {
+// Render draws the tile t in palette p into a new image size pixels
+// square, with lines and text scaled by size/256. Size is clamped to [1,
+// MaxRenderSize]. Tiles beyond the grid are drawn as the wrapped world
+// east–west and sea north–south. Tiles of zoom MaxZoom or less carry the
+// country names placed at their zoom (see Labels). Drawing stops with ctx's
+// error when ctx ends.
+func (a *Atlas) Render(ctx context.Context, t maptile.Tile, size int, p Palette) (*image.RGBA, error) {
+	return a.render(ctx, t, size, p, true)
+}
+
+// render is Render, with the country names or without.
+func (a *Atlas) render(ctx context.Context, t maptile.Tile, size int, p Palette, withNames bool) (*image.RGBA, error) {
 	size = max(1, min(MaxRenderSize, size))
 	img := image.NewRGBA(image.Rect(0, 0, size, size))
 	n := math.Ldexp(1, int(min(t.Z, 64)))
-	err := a.draw(ctx, img, view{
+	v := view{
 		x0:    float64(t.X) / n,
 		y0:    float64(t.Y) / n,
 		sx:    float64(size) * n,
 		sy:    float64(size) * n,
 		ratio: float64(size) / TileSize,
-	})
+	}
+	var names, halo *image.Alpha
+	if withNames && t.Z <= MaxZoom {
+		var err error
+		if names, halo, err = a.nameMask(t, v.ratio, size); err != nil {
+			return nil, err
+		}
+	}
+	err := a.draw(ctx, img, v, p.Colors(), names, halo)
 	return img, err
 }
 
-// Draw draws the base map over the whole of dst: the lon/lat bound b is
+// nameMask returns the coverage of the country names on tile t drawn size
+// pixels square, ratio pixels per 256th of the tile, and of their halo;
+// nils when no name touches the tile.
+func (a *Atlas) nameMask(t maptile.Tile, ratio float64, size int) (names, halo *image.Alpha, err error) {
+	labels, err := a.Labels(int(t.Z))
+	if err != nil {
+		return nil, nil, err
+	}
+	world := TileSize * math.Ldexp(1, int(t.Z))
+	origin := orb.Point{float64(t.X) * TileSize, float64(t.Y) * TileSize}
+	return a.namesAt(labels, origin, ratio, world, size, size)
+}
+
+// namesAt draws the names of labels placed in a world world pixels wide
+// into a new mask w×h of an image whose top-left corner is at origin, in
+// world pixels, and which has ratio pixels per world pixel; and their
+// halo. It returns nils when no name touches the image.
+func (a *Atlas) namesAt(labels []Label, origin orb.Point, ratio, world float64, w, h int) (names, halo *image.Alpha, err error) {
+	f, err := a.font()
+	if err != nil {
+		return nil, nil, err
+	}
+	face, err := newLabelFace(f, LabelSize*ratio)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer face.Close()
+	// The names are drawn with a margin as wide as the halo, so that the halo of a name just
+	// beyond the edge reaches into the image as it does in the neighbouring tile.
+	r := max(1, int(math.Round(ratio)))
+	mask := image.NewAlpha(image.Rect(0, 0, w+2*r, h+2*r))
+	at := orb.Point{origin[0] - float64(r)/ratio, origin[1] - float64(r)/ratio}
+	drawn := drawLabels(mask, face, labels, at, ratio, world)
+	if !drawn.Overlaps(image.Rect(r, r, r+w, r+h)) {
+		return nil, nil, nil
+	}
+	return crop(mask, r, w, h), crop(dilate(mask, r, drawn), r, w, h), nil
+}
+
+// crop returns the w×h part of m from (d, d), at the origin.
+func crop(m *image.Alpha, d, w, h int) *image.Alpha {
+	out := image.NewAlpha(image.Rect(0, 0, w, h))
+	for y := range h {
+		copy(out.Pix[y*out.Stride:y*out.Stride+w], m.Pix[(y+d)*m.Stride+d:])
+	}
+	return out
+}
+
+// Draw draws the base map, in the Light palette and without country names
+// (static maps name their sites instead), over the whole of dst: the
+// lon/lat bound b is
 // mapped onto dst.Bounds() in Web Mercator, longitude to x and latitude to
 // y independently, so b should have the aspect ratio of dst in Web
 // Mercator for the map not to be stretched. A bound whose Min longitude is
@@ -101,10 +167,10 @@ func (a *Atlas) Draw(ctx context.Context, dst *image.RGBA, b orb.Bound, pixelRat
 	y0, y1 := worldY(b.Max[1]), worldY(b.Min[1])
 	w, h := float64(dst.Rect.Dx()), float64(dst.Rect.Dy())
 	if !(x1 > x0 && y1 > y0) || math.IsInf(x1-x0, 0) {
-		draw.Draw(dst, dst.Rect, image.NewUniform(Sea), image.Point{}, draw.Src)
+		draw.Draw(dst, dst.Rect, image.NewUniform(Sea), image.Point{}, draw.Src) // Light's sea
 		return nil
 	}
-	return a.draw(ctx, dst, view{x0: x0, y0: y0, sx: w / (x1 - x0), sy: h / (y1 - y0), ratio: pixelRatio})
+	return a.draw(ctx, dst, view{x0: x0, y0: y0, sx: w / (x1 - x0), sy: h / (y1 - y0), ratio: pixelRatio}, Light.Colors(), nil, nil)
 }
 
 // view maps world coordinates onto the pixels of an image.
@@ -122,9 +188,10 @@ func (v view) zoom() float64 {
 
 // draw is the one renderer behind Render and Draw. Land, borders and
 // coastlines are each rasterized, anti-aliased, into a coverage mask; one
-// pass then paints sea, land, borders and coastlines from the masks. It
-// checks ctx every checkEvery shapes.
-func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view) error {
+// pass then paints sea, land, borders, coastlines and, when names is not
+// nil, the names over their halo, in colours c. It checks ctx every
+// checkEvery shapes.
+func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view, c Colors, names, halo *image.Alpha) error {
 	r := dst.Rect
 	if r.Empty() {
 		return nil
@@ -191,7 +258,7 @@ func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	composite(dst, masks[0], masks[1], masks[2])
+	composite(dst, c, masks[0], masks[1], masks[2], names, halo)
 	return nil
 }
 
@@ -199,15 +266,20 @@ func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view) error {
 // stop within a millisecond or so, rarely enough to cost nothing.
 const checkEvery = 64
 
+// haloOpacity is how much the halo hides of what lies under a name.
+const haloOpacity = 0.8
+
 // composite paints dst from the coverage masks, which have dst's size:
-// Sea, then Land, Border and Coast over it, each by its coverage.
-func composite(dst *image.RGBA, land, border, coast *image.Alpha) {
+// Sea, then Land, Border and Coast over it, each by its coverage, then
+// (when names is not nil) the halo and the names.
+func composite(dst *image.RGBA, col Colors, land, border, coast, names, halo *image.Alpha) {
 	var ground [256][3]uint8 // Sea overlaid with Land at each coverage
-	sea, lnd := Sea.NRGBA(), Land.NRGBA()
+	sea, lnd := col.Sea.NRGBA(), col.Land.NRGBA()
 	for a := range ground {
 		ground[a] = [3]uint8{mix(sea.R, lnd.R, uint8(a)), mix(sea.G, lnd.G, uint8(a)), mix(sea.B, lnd.B, uint8(a))}
 	}
-	bc, cc := Border.NRGBA(), Coast.NRGBA()
+	bc, cc := col.Border.NRGBA(), col.Coast.NRGBA()
+	hc, lc := col.Halo.NRGBA(), col.Label.NRGBA()
 	r := dst.Rect
 	for y := 0; y < r.Dy(); y++ {
 		row := dst.Pix[dst.PixOffset(r.Min.X, r.Min.Y+y):]
@@ -219,6 +291,14 @@ func composite(dst *image.RGBA, land, border, coast *image.Alpha) {
 			}
 			if a := coast.Pix[m+x]; a != 0 {
 				c = [3]uint8{mix(c[0], cc.R, a), mix(c[1], cc.G, a), mix(c[2], cc.B, a)}
+			}
+			if names != nil {
+				if a := uint8(float64(halo.Pix[m+x]) * haloOpacity); a != 0 {
+					c = [3]uint8{mix(c[0], hc.R, a), mix(c[1], hc.G, a), mix(c[2], hc.B, a)}
+				}
+				if a := names.Pix[m+x]; a != 0 {
+					c = [3]uint8{mix(c[0], lc.R, a), mix(c[1], lc.G, a), mix(c[2], lc.B, a)}
+				}
 			}
 			px := row[4*x : 4*x+4 : 4*x+4]
 			px[0], px[1], px[2], px[3] = c[0], c[1], c[2], 0xff

@@ -29,20 +29,31 @@ const (
 func TestRenderPNGGolden(t *testing.T) {
 	a := testAtlas(t)
 	tests := []struct {
-		name  string
-		tile  maptile.Tile
-		scale int
+		name    string
+		tile    maptile.Tile
+		scale   int
+		palette Palette
 	}{
-		{"world", maptile.New(0, 0, 0), 1},
-		{"world@2x", maptile.New(0, 0, 0), 2},
-		{"europe", maptile.New(2, 1, 2), 1},
-		{"hong-kong", maptile.At(orb.Point{114.1694, 22.3193}, 5), 1},
-		{"hong-kong-z8", maptile.At(orb.Point{114.1694, 22.3193}, 8), 1},
-		{"bering-strait", maptile.At(orb.Point{-175, 66}, 4), 1},
+		{"world", maptile.New(0, 0, 0), 1, Light},
+		{"world@2x", maptile.New(0, 0, 0), 2, Light},
+		{"europe", maptile.New(2, 1, 2), 1, Light},
+		{"hong-kong", maptile.At(orb.Point{114.1694, 22.3193}, 5), 1, Light},
+		{"hong-kong-z8", maptile.At(orb.Point{114.1694, 22.3193}, 8), 1, Light},
+		{"bering-strait", maptile.At(orb.Point{-175, 66}, 4), 1, Light},
+		// Names: Europe at z4 (many, some cut by the tile edges), China at z5.
+		{"central-europe-z4", maptile.At(orb.Point{15, 50}, 4), 1, Light},
+		{"central-europe-z4@2x", maptile.At(orb.Point{15, 50}, 4), 2, Light},
+		{"china-z5", maptile.At(orb.Point{105, 35}, 5), 1, Light},
+		{"dark-world", maptile.New(0, 0, 0), 1, Dark},
+		{"dark-europe", maptile.New(2, 1, 2), 1, Dark},
+		{"dark-central-europe-z4", maptile.At(orb.Point{15, 50}, 4), 1, Dark},
+		{"dark-central-europe-z4@2x", maptile.At(orb.Point{15, 50}, 4), 2, Dark},
+		{"dark-china-z5", maptile.At(orb.Point{105, 35}, 5), 1, Dark},
+		{"dark-hong-kong-z8", maptile.At(orb.Point{114.1694, 22.3193}, 8), 1, Dark},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data, err := a.RenderPNG(context.Background(), tt.tile, tt.scale)
+			data, err := a.RenderPNG(context.Background(), tt.tile, tt.scale, tt.palette)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +159,7 @@ func TestRenderPNGErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data, err := a.RenderPNG(context.Background(), tt.tile, tt.scale)
+			data, err := a.RenderPNG(context.Background(), tt.tile, tt.scale, Light)
 			if !errors.Is(err, tt.want) || data != nil {
 				t.Errorf("RenderPNG() = %d bytes, %v; want %v", len(data), err, tt.want)
 			}
@@ -179,12 +190,15 @@ func TestRenderOddInput(t *testing.T) {
 }
 
 // TestDrawMatchesRender checks that a static map of a tile's bound is the
-// tile.
+// light tile without its country names.
 func TestDrawMatchesRender(t *testing.T) {
 	a := testAtlas(t)
 	for _, tile := range []maptile.Tile{maptile.New(0, 0, 0), maptile.New(2, 1, 2), maptile.New(33, 21, 6)} {
 		t.Run(fmt.Sprint(tile), func(t *testing.T) {
-			want := mustRender(t, a, tile, TileSize)
+			want, err := a.render(context.Background(), tile, TileSize, Light, false) // static maps draw no country names
+			if err != nil {
+				t.Fatal(err)
+			}
 			got := image.NewRGBA(image.Rect(10, 20, 10+TileSize, 20+TileSize)) // not at the origin
 			a.Draw(context.Background(), got, tile.Bound(), 1)
 			shifted := image.NewRGBA(want.Rect)
@@ -244,11 +258,11 @@ func BenchmarkRenderPNG(b *testing.B) {
 		tile := maptile.At(frankfurt, z)
 		for _, scale := range []int{1, 2} {
 			b.Run(fmt.Sprintf("z%d@%dx", z, scale), func(b *testing.B) {
-				if _, err := a.RenderPNG(context.Background(), tile, scale); err != nil { // builds the scale's geometry
+				if _, err := a.RenderPNG(context.Background(), tile, scale, Light); err != nil { // builds the scale's geometry
 					b.Fatal(err)
 				}
 				for b.Loop() {
-					if _, err := a.RenderPNG(context.Background(), tile, scale); err != nil {
+					if _, err := a.RenderPNG(context.Background(), tile, scale, Light); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -269,7 +283,7 @@ func BenchmarkRender(b *testing.B) {
 // mustRender renders a tile, failing the test on an error.
 func mustRender(t testing.TB, a *Atlas, tile maptile.Tile, size int) *image.RGBA {
 	t.Helper()
-	img, err := a.Render(context.Background(), tile, size)
+	img, err := a.Render(context.Background(), tile, size, Light)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +296,7 @@ func TestRenderStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tile := maptile.At(orb.Point{8.6821, 50.1109}, 4)
-	if _, err := a.RenderPNG(ctx, tile, 2); !errors.Is(err, context.Canceled) {
+	if _, err := a.RenderPNG(ctx, tile, 2, Light); !errors.Is(err, context.Canceled) {
 		t.Errorf("RenderPNG with a cancelled context: %v, want context.Canceled", err)
 	}
 	img := image.NewRGBA(image.Rect(0, 0, 512, 512))
