@@ -228,6 +228,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logs.Flush(time.Second) // the start-up lines now; request lines are batched
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go atlas.Prepare() // the base map's geometry and name places, so the first tiles are not slower
 	select {
 	case err := <-errc:
 		return err
