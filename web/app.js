@@ -8,7 +8,7 @@
 import { parseState } from './state.js';
 import { monthStart, monthsBetween, addMonths, formatDay } from './dates.js';
 import { Api } from './data.js';
-import { prepareHistory, derive, series } from './derive.js';
+import { prepareHistory, derive, series, race } from './derive.js';
 import { applyVocabulary } from './vocab.js';
 import { Store } from './store.js';
 import { SiteMap } from './map.js';
@@ -115,6 +115,9 @@ async function start() {
         ctx.player.stop();
         store.update({ at: time.dayAt(time.posOf(day)), stepFrom: null }, 'push');
       },
+      // A race line shows its provider alone (and the chart then its statuses).
+      onProvider: (id) => store.update({ providers: [id] }, 'push'),
+      highlight: 'alibaba-cloud',
     });
     ctx.share = new ShareDialog($('share-dialog'), { api, links: () => views.links(ctx) });
   }
@@ -124,20 +127,25 @@ async function start() {
   // Every view renders from the derived state; nothing refreshes by hand.
   let chartKey = '';
   let chartSeries = [];
+  let chartRace = null;
   const marks = history.sites.flatMap((s) => s.events.filter((e) => e.latest <= history.today).map((e) => ({ day: e.latest, status: e.status, site: s.name, country: s.country, provider: s.provider })));
   store.subscribe((d, st) => {
     hooks.busy++;
     try {
+      body.classList.toggle('by-provider', d.byProvider);
       siteMap.render(d);
       views.renderTime(ctx, d, st);
       views.renderCounts(ctx, d, st);
+      views.renderProviders(ctx, d, st);
       if (!embed) {
-        const key = JSON.stringify([st.countries, st.providers]);
+        const key = JSON.stringify([st.countries, st.providers, d.byProvider]);
         if (key !== chartKey) {
           chartKey = key;
           chartSeries = series(history, { countries: st.countries, providers: st.providers }, history.today);
+          // Several providers shown: the race of those shown.
+          chartRace = d.byProvider ? race(history, { countries: st.countries }, history.today).filter((l) => !st.providers.length || st.providers.includes(l.provider)) : null;
           const m = marks.filter((x) => (!st.countries.length || st.countries.includes(x.country)) && (!st.providers.length || st.providers.includes(x.provider)));
-          ctx.chart.setData(chartSeries, m, time.start, time.today);
+          ctx.chart.setData(chartSeries, m, time.start, time.today, chartRace);
         }
         ctx.chart.setDate(d.at);
         views.renderFilters(ctx, d, st);
@@ -160,6 +168,8 @@ async function start() {
     markerCount: () => siteMap.count(),
     ids: () => siteMap.ids(),
     counts: () => ({ ...store.derived.counts }),
+    // The race the chart draws (null when it shows statuses): [{ provider, points: [{ date, n }] }].
+    race: () => (chartRace ? JSON.parse(JSON.stringify(chartRace)) : null),
     playing: () => ctx.player.playing,
     sliderStart: () => time.start,
     frames: () => ctx.player.frames.slice(),

@@ -19,8 +19,14 @@ export function prepareHistory(doc) {
   }
   const changeDays = [...days].filter((d) => d <= doc.today).sort();
   const first = sites.flatMap((s) => s.events.slice(0, 1).map((e) => e.latest)).sort()[0] ?? doc.today;
+  // The providers with a site, in the document's order (one made up from its id when not listed).
+  const listed = doc.providers ?? [];
+  const withSites = new Set(sites.map((s) => s.provider));
+  const providers = [...listed.filter((p) => withSites.has(p.id)),
+    ...[...withSites].filter((id) => !listed.some((p) => p.id === id)).map((id) => ({ id, name: id, shortName: id, colour: '' }))];
   return {
     ...doc,
+    providers,
     sites,
     byId: new Map(sites.map((s) => [s.id, s])),
     statusOrder: doc.statuses.map((s) => s.status),
@@ -54,11 +60,18 @@ export function changesBetween(sites, from, to, filter) {
   return out.sort((a, b) => when(a).localeCompare(when(b)) || a.site.name.localeCompare(b.site.name));
 }
 
+/** Reports whether a status counts as in service (geo.Status.InService): active or closing. */
+export function inService(status) {
+  return status === 'active' || status === 'closing';
+}
+
 /**
  * Returns what the page shows for a state: the day, the sites shown with their states, the counts
  * per status (before the status filter), the counts per country (before the country filter), the
- * changes from state.compare (or, while playing, from the previous step, state.stepFrom) to the day,
- * and the selected site.
+ * sites in service per provider (before the provider filter; as /providers' in_service), whether
+ * more than one provider is shown (byProvider: then a symbol's colour is its provider's), the
+ * changes from state.compare (or, while playing, from the previous step, state.stepFrom) to the
+ * day, and the selected site.
  */
 export function derive(state, history) {
   const at = state.at ?? history.today;
@@ -69,6 +82,11 @@ export function derive(state, history) {
   for (const m of select(history.sites, at, { providers: state.providers })) {
     perCountry.set(m.site.country, (perCountry.get(m.site.country) ?? 0) + 1);
   }
+  const perProvider = new Map(history.providers.map((p) => [p.id, 0]));
+  for (const m of select(history.sites, at, { countries: state.countries })) {
+    if (inService(m.state.status)) perProvider.set(m.site.provider, (perProvider.get(m.site.provider) ?? 0) + 1);
+  }
+  const providersShown = state.providers.length ? state.providers.length : history.providers.length;
   const from = state.compare ?? state.stepFrom ?? null;
   const changes = from && from !== at ? changesBetween(history.sites, from, at, place) : [];
   const site = state.site ? history.byId.get(state.site) ?? null : null;
@@ -79,6 +97,8 @@ export function derive(state, history) {
     shown,
     counts: countsOf(inPlace),
     perCountry,
+    perProvider,
+    byProvider: providersShown > 1,
     changes,
     changed: new Set(changes.map((c) => c.site.id)),
     site,
@@ -102,4 +122,31 @@ export function series(history, filter, until) {
     out.push({ date: day, ...c });
   }
   return out;
+}
+
+/**
+ * Returns the race: for each provider passing filter's countries, the number of its sites in
+ * service (active or closing) at every day that number changes, up to until, as /timeline?by=provider
+ * gives it: [{ provider, points: [{ date, n }] }], in the history's order of providers.
+ */
+export function race(history, filter, until) {
+  const ids = history.providers.map((p) => p.id);
+  const last = new Map(ids.map((id) => [id, -1]));
+  const points = new Map(ids.map((id) => [id, []]));
+  const sites = history.sites.filter((s) => !filter.countries?.length || filter.countries.includes(s.country));
+  for (const day of history.changeDays) {
+    if (day > until) break;
+    const n = new Map(ids.map((id) => [id, 0]));
+    for (const s of sites) {
+      if (inService(stateAt(s.events, day).status)) n.set(s.provider, n.get(s.provider) + 1);
+    }
+    for (const id of ids) {
+      if (n.get(id) === last.get(id)) continue;
+      // A provider's line starts at its first site in service, as /timeline's does.
+      if (last.get(id) === -1 && n.get(id) === 0) continue;
+      last.set(id, n.get(id));
+      points.get(id).push({ date: day, n: n.get(id) });
+    }
+  }
+  return ids.map((id) => ({ provider: id, points: points.get(id) }));
 }

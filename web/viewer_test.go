@@ -379,6 +379,11 @@ func dark() chromedp.Action[chromedp.Void] {
 // testScreenshots writes the screenshots to look at: desktop, phone, embed and dark, at 2016-11-21
 // and today.
 func testScreenshots(t *testing.T, srv *server, b *browser) {
+	screenshots(t, srv, b, "")
+}
+
+// screenshots writes the screenshots, their names starting with prefix.
+func screenshots(t *testing.T, srv *server, b *browser, prefix string) {
 	_, today := srv.countsAt(t, "2000-01-01")
 	for _, day := range []string{"2016-11-21", today} {
 		for _, s := range []struct {
@@ -401,7 +406,7 @@ func testScreenshots(t *testing.T, srv *server, b *browser) {
 			if s.dark && !eval[bool](p, `matchMedia('(prefers-color-scheme: dark)').matches && getComputedStyle(document.querySelector('.leaflet-tile-pane')).filter.includes('invert')`) {
 				t.Errorf("%s: the dark theme does not darken the base map", s.name)
 			}
-			p.screenshot(fmt.Sprintf("%s-%s.png", s.name, day))
+			p.screenshot(fmt.Sprintf("%s%s-%s.png", prefix, s.name, day))
 		}
 	}
 }

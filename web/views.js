@@ -6,7 +6,7 @@ import { formatDay, formatDayShort, formatEDTF, CHANGED_WORDS } from './dates.js
 import { textMatch, stateAt } from './status.js';
 import { allStatuses, downloadQuery, toQuery } from './state.js';
 import { symbol } from './symbols.js';
-import { countryName, el, reducedMotion } from './map.js';
+import { countryName, el, placeName, reducedMotion } from './map.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -156,6 +156,66 @@ export function renderCounts(ctx, d, st) {
   box.dataset.total = String(d.shown.length);
 }
 
+// --- providers ------------------------------------------------------------------------------------
+
+/**
+ * Toggles a provider in the provider filter: the first choice shows it alone, further ones add to
+ * it, and choosing every provider is no filter at all.
+ */
+export function toggleProvider(ctx, id) {
+  const { store, history } = ctx;
+  const cur = store.state.providers;
+  let next = cur.includes(id) ? cur.filter((p) => p !== id) : [...cur, id].sort();
+  if (next.length === history.providers.length) next = [];
+  store.update({ providers: next }, 'push');
+}
+
+/**
+ * The provider legend: each provider's sites in service at the date (with the country filter), as
+ * buttons that toggle the provider filter. In the order of today's counts, so nothing moves while
+ * playing. Absent with a single provider.
+ */
+export function renderProviders(ctx, d, st) {
+  const box = $('provider-legend');
+  if (!box) return;
+  const { history } = ctx;
+  if (history.providers.length < 2) return;
+  if (!box.children.length) {
+    const today = derivedToday(ctx);
+    const order = [...history.providers].sort((a, b) => (today.get(b.id) ?? 0) - (today.get(a.id) ?? 0) || a.name.localeCompare(b.name));
+    for (const p of order) {
+      const b = el('button', `btn btn-small provider-chip pv-${p.id}`);
+      b.type = 'button';
+      b.dataset.provider = p.id;
+      b.insertAdjacentHTML('afterbegin', '<svg class="swatch" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" rx="2" class="c-fill"/></svg>');
+      b.append(el('span', 'provider-name', p.shortName), ' ', el('strong', 'n'));
+      b.title = `${p.name}: regions in service at the date; select to show or hide`;
+      b.addEventListener('click', () => toggleProvider(ctx, p.id));
+      box.append(b);
+    }
+    box.hidden = false;
+  }
+  for (const b of box.children) {
+    const n = d.perProvider.get(b.dataset.provider) ?? 0;
+    const strong = b.querySelector('.n');
+    if (strong.textContent !== String(n)) strong.textContent = String(n);
+    b.dataset.count = String(n);
+    const pressed = String(st.providers.includes(b.dataset.provider));
+    if (b.getAttribute('aria-pressed') !== pressed) b.setAttribute('aria-pressed', pressed);
+    b.classList.toggle('is-off', st.providers.length > 0 && !st.providers.includes(b.dataset.provider));
+  }
+}
+
+/** The sites in service per provider today (without filters). */
+function derivedToday(ctx) {
+  const n = new Map();
+  for (const s of ctx.history.sites) {
+    const st = stateAt(s.events, ctx.history.today).status;
+    if (st === 'active' || st === 'closing') n.set(s.provider, (n.get(s.provider) ?? 0) + 1);
+  }
+  return n;
+}
+
 // --- filters --------------------------------------------------------------------------------------
 
 function buildFilters(ctx) {
@@ -287,7 +347,7 @@ export function renderChanges(ctx, d) {
     const ev = c.after.since ?? c.before.since;
     li.insertAdjacentHTML('afterbegin', symbol(c.after.status || c.before.status, { size: 16 }));
     const what = c.after.status ? (c.before.status ? `${CHANGED_WORDS[c.after.status]} (was ${ctx.vocab.label(c.before.status).toLowerCase()})` : CHANGED_WORDS[c.after.status]) : 'not there yet';
-    li.append(siteButton(ctx, c.site), ` ${c.site.city} · ${what} · `, el('span', 'change-date', formatEDTF(ev?.date ?? '')));
+    li.append(siteButton(ctx, c.site), ` ${placeName(c.site)} · ${what} · `, el('span', 'change-date', formatEDTF(ev?.date ?? '')));
     items.push(li);
   }
   if (d.changes.length > max) items.push(el('li', 'hint', `and ${d.changes.length - max} more`));
@@ -337,7 +397,7 @@ export function renderList(ctx, d) {
   tbody.replaceChildren(...rows.map((m) => {
     const tr = el('tr');
     const name = el('td');
-    name.append(siteButton(ctx, m.site), el('span', 'list-city', m.site.city));
+    name.append(siteButton(ctx, m.site), el('span', 'list-city', placeName(m.site)));
     const country = el('td', null, m.site.country);
     country.title = countryName(m.site.country);
     const status = el('td', 'list-status');
