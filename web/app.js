@@ -129,15 +129,25 @@ async function start() {
   let chartSeries = [];
   let chartRace = null;
   const marks = history.sites.flatMap((s) => s.events.filter((e) => e.latest <= history.today).map((e) => ({ day: e.latest, status: e.status, site: s.name, country: s.country, provider: s.provider })));
+  // While playing, what each view costs per render (ms), for the browser test to report.
+  const costs = { map: [], bar: [], chart: [], panel: [] };
+  const timed = (name, f) => {
+    if (!ctx.player.playing) return f();
+    const t0 = performance.now();
+    f();
+    costs[name].push(performance.now() - t0);
+  };
   store.subscribe((d, st) => {
     hooks.busy++;
     try {
       body.classList.toggle('by-provider', d.byProvider);
-      siteMap.render(d);
-      views.renderTime(ctx, d, st);
-      views.renderCounts(ctx, d, st);
-      views.renderProviders(ctx, d, st);
-      if (!embed) {
+      timed('map', () => siteMap.render(d));
+      timed('bar', () => {
+        views.renderTime(ctx, d, st);
+        views.renderCounts(ctx, d, st);
+        views.renderProviders(ctx, d, st);
+      });
+      if (!embed) timed('chart', () => {
         const key = JSON.stringify([st.countries, st.providers, d.byProvider]);
         if (key !== chartKey) {
           chartKey = key;
@@ -148,10 +158,14 @@ async function start() {
           ctx.chart.setData(chartSeries, m, time.start, time.today, chartRace);
         }
         ctx.chart.setDate(d.at);
-        views.renderFilters(ctx, d, st);
-        views.renderChanges(ctx, d, st);
-        views.renderList(ctx, d, st);
-        ctx.share.refresh();
+      });
+      if (!embed) {
+        timed('panel', () => {
+          views.renderFilters(ctx, d, st);
+          views.renderChanges(ctx, d, st);
+          views.renderList(ctx, d, st);
+          ctx.share.refresh();
+        });
       } else {
         $('open-full').href = `${root}/map?${store.query({ at: d.at })}`;
       }
@@ -173,6 +187,11 @@ async function start() {
     playing: () => ctx.player.playing,
     sliderStart: () => time.start,
     frames: () => ctx.player.frames.slice(),
+    costs: () => {
+      const out = JSON.parse(JSON.stringify(costs));
+      for (const k of Object.keys(costs)) costs[k] = [];
+      return out;
+    },
     map: siteMap.map,
     // The symbols and labels are laid out for the map's zoom and stand still: no zoom under way
     // and none still sliding (Leaflet may end a zoom on a timer while its CSS transitions run).

@@ -38,6 +38,7 @@ export class TimelineChart {
     this.start = null;
     this.end = null;
     this.day = null;
+    this.width = 0;
     this.tip = document.createElement('div');
     this.tip.className = 'chart-tip';
     this.tip.hidden = true;
@@ -105,7 +106,7 @@ export class TimelineChart {
 
   /** The left and right ends of the plot: the slider's track, less the axis. */
   span() {
-    return [this.pad + AXIS_W, this.el.clientWidth - this.pad];
+    return [this.pad + AXIS_W, this.width - this.pad];
   }
 
   x(day) {
@@ -164,7 +165,9 @@ export class TimelineChart {
   render() {
     for (const n of [...this.el.querySelectorAll('svg')]) n.remove();
     if (!this.start) return;
+    // The size is read here only: moving the cursor (every step of a playback) forces no layout.
     const width = this.el.clientWidth;
+    this.width = width;
     const height = this.el.clientHeight || 96;
     const axis = 14;
     const markH = 10;
@@ -289,7 +292,7 @@ export class TimelineChart {
       const n = this.vocab.stack.reduce((s, k) => s + (c[k] ?? 0), 0);
       this.cursorLabel.textContent = `${formatDay(day)} · ${n}`;
     }
-    const right = x > this.el.clientWidth * 0.6;
+    const right = x > this.width * 0.6;
     this.cursorLabel.setAttribute('text-anchor', right ? 'end' : 'start');
     this.cursorLabel.setAttribute('x', right ? -6 : 6);
   }

@@ -2,7 +2,7 @@
 // pure, so the map, the counts, the lists and the chart never disagree, and a state read from a
 // permalink shows exactly what its writer saw.
 
-import { withWindows, stateAt, select, countsOf } from './status.js';
+import { withWindows, stateAt, select, countsOf, filterMatch } from './status.js';
 
 /**
  * Prepares the /history.json document for derive: each site's events with their windows, the days
@@ -76,15 +76,17 @@ export function inService(status) {
 export function derive(state, history) {
   const at = state.at ?? history.today;
   const place = placeFilter(state);
-  const inPlace = select(history.sites, at, place);
+  // Every site's state at the day once (select's), filtered three ways.
+  const all = select(history.sites, at);
+  const inPlace = all.filter((m) => filterMatch(m.site, m.state, place));
   const shown = inPlace.filter((m) => state.statuses.includes(m.state.status));
   const perCountry = new Map();
-  for (const m of select(history.sites, at, { providers: state.providers })) {
-    perCountry.set(m.site.country, (perCountry.get(m.site.country) ?? 0) + 1);
+  for (const m of all) {
+    if (filterMatch(m.site, m.state, { providers: state.providers })) perCountry.set(m.site.country, (perCountry.get(m.site.country) ?? 0) + 1);
   }
   const perProvider = new Map(history.providers.map((p) => [p.id, 0]));
-  for (const m of select(history.sites, at, { countries: state.countries })) {
-    if (inService(m.state.status)) perProvider.set(m.site.provider, (perProvider.get(m.site.provider) ?? 0) + 1);
+  for (const m of all) {
+    if (filterMatch(m.site, m.state, { countries: state.countries }) && inService(m.state.status)) perProvider.set(m.site.provider, (perProvider.get(m.site.provider) ?? 0) + 1);
   }
   const providersShown = state.providers.length ? state.providers.length : history.providers.length;
   const from = state.compare ?? state.stepFrom ?? null;

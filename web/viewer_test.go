@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -79,6 +80,15 @@ func testEveryMonth(t *testing.T, srv *server, b *browser) {
 	}
 }
 
+// loadAverage returns the machine's load average (Linux), or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
 func percentile(xs []float64, q float64) float64 {
 	s := slices.Clone(xs)
 	sort.Float64s(s)
@@ -111,6 +121,12 @@ func testPlaybackAsksNothing(t *testing.T, srv *server, b *browser) {
 	}
 	t.Logf("a full play took %s (aim 20-30 s); %d frames, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
 		took.Round(100*time.Millisecond), len(frames), percentile(frames, 0.5), percentile(frames, 0.99), slices.Max(frames))
+	for name, cs := range eval[map[string][]float64](p, `window.dcatlas.costs()`) {
+		if len(cs) > 0 {
+			t.Logf("render of the %s while playing: %d times, p50 %.1f ms, p99 %.1f ms", name, len(cs), percentile(cs, 0.5), percentile(cs, 0.99))
+		}
+	}
+	t.Logf("load average while measured: %s", loadAverage())
 	_, today := srv.countsAt(t, "2000-01-01")
 	if got := eval[string](p, `window.dcatlas.rendered`); got != today {
 		t.Errorf("playback ended at %s, want today %s", got, today)

@@ -68,10 +68,17 @@ export class Player {
     this.playing = true;
     this.frames = [];
     this.pos = pos;
-    let last = performance.now();
+    // The clock starts at the first frame: rendering the first step is not playing time, and a
+    // slow first render must not skip the first months.
+    let last = null;
     let acc = 0;
     const tick = (now) => {
       if (!this.playing) return;
+      if (last === null) {
+        last = now;
+        this.raf = requestAnimationFrame(tick);
+        return;
+      }
       const dt = now - last;
       last = now;
       this.frames.push(dt);
@@ -138,20 +145,33 @@ function stepBy(ctx, n) {
 
 export function renderCounts(ctx, d, st) {
   const box = $('counts');
-  box.replaceChildren();
-  for (const s of ctx.vocab.order) {
-    if (ctx.embed && !d.counts[s]) continue; // the embed keeps its bar small
-    const span = el('span', `count count-${s}${st.statuses.includes(s) ? '' : ' is-hidden'}`);
-    span.dataset.status = s;
-    span.dataset.count = String(d.counts[s]);
-    span.insertAdjacentHTML('afterbegin', symbol(s, { size: 16 }));
-    span.append(el('strong', null, String(d.counts[s])), ` ${ctx.vocab.label(s).toLowerCase()}`);
-    box.append(span);
+  // Built once, then only the numbers change: a playback step rebuilds nothing here.
+  if (!box.children.length) {
+    for (const s of ctx.vocab.order) {
+      const span = el('span', `count count-${s}`);
+      span.dataset.status = s;
+      span.insertAdjacentHTML('afterbegin', symbol(s, { size: 16 }));
+      span.append(el('strong'), el('span', 'count-word', ` ${ctx.vocab.label(s).toLowerCase()}`));
+      box.append(span);
+    }
+    if (!ctx.embed) box.append(el('span', 'count count-pending'));
   }
-  if (d.counts.pending && !ctx.embed) {
-    const span = el('span', 'count count-pending', `(${d.counts.pending} pending)`);
-    span.dataset.count = String(d.counts.pending);
-    box.append(span);
+  for (const span of box.children) {
+    const s = span.dataset.status;
+    if (!s) {
+      span.hidden = !d.counts.pending;
+      span.dataset.count = String(d.counts.pending);
+      const text = `(${d.counts.pending} pending)`;
+      if (span.textContent !== text) span.textContent = text;
+      continue;
+    }
+    const n = String(d.counts[s]);
+    if (span.dataset.count !== n) {
+      span.dataset.count = n;
+      span.querySelector('strong').textContent = n;
+    }
+    span.hidden = ctx.embed && !d.counts[s]; // the embed keeps its bar small
+    span.classList.toggle('is-hidden', !st.statuses.includes(s));
   }
   box.dataset.total = String(d.shown.length);
 }
@@ -366,7 +386,7 @@ const COLUMNS = [
 
 /** The list's own view state: its sort and what it last drew. */
 export function listState() {
-  return { sort: { key: 'name', dir: 1 }, key: '', drawnAt: 0 };
+  return { sort: { key: 'name', dir: 1 }, key: '', drawnAt: 0, rows: new Map() };
 }
 
 export function renderList(ctx, d) {
@@ -394,8 +414,13 @@ export function renderList(ctx, d) {
     th.setAttribute('aria-sort', th.dataset.key === listSort.key ? (listSort.dir > 0 ? 'ascending' : 'descending') : 'none');
   }
   const tbody = table.tBodies[0];
+  // A site's row is made again only when its status changes: a playback step reorders rows.
   tbody.replaceChildren(...rows.map((m) => {
+    const rowKey = `${m.state.status}:${m.state.pending?.status ?? ''}:${m.state.pending?.date ?? ''}:${m.state.since?.date ?? ''}`;
+    const cached = ui.rows.get(m.site.id);
+    if (cached?.key === rowKey) return cached.tr;
     const tr = el('tr');
+    ui.rows.set(m.site.id, { key: rowKey, tr });
     const name = el('td');
     name.append(siteButton(ctx, m.site), el('span', 'list-city', placeName(m.site)));
     const country = el('td', null, m.site.country);
