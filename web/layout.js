@@ -20,10 +20,11 @@ function box(x, y, size) {
 /**
  * Lays out items [{ id, x, y, rank, label }] (rank: lower is placed first). opts: size (a
  * symbol's side), groupSize(n) (a group's side), spread (the largest group to spread, 0 for
- * none), labelWidth(text), labelHeight, and view (a box labels must stay in, or none). Returns nodes [{ members (items), x, y, size, box,
+ * none), labelWidth(text), labelHeight, view (a box labels must stay in, or none) and avoid (boxes
+ * labels must not cover, such as the map's controls). Returns nodes [{ members (items), x, y, size, box,
  * label: null | { side, box } }]; a spread symbol's x, y differ from its item's.
  */
-export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHeight, view = null }) {
+export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHeight, view = null, avoid = [] }) {
   let nodes = items.map((it) => ({ members: [it], x: it.x, y: it.y, size, box: box(it.x, it.y, size) }));
   const merge = (a, b) => {
     const members = [...a.members, ...b.members];
@@ -67,7 +68,7 @@ export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHe
       nodes = [...others, ...ring];
     }
   }
-  const taken = nodes.map((n) => n.box);
+  const taken = [...nodes.map((n) => n.box), ...avoid];
   const singles = nodes.filter((n) => n.members.length === 1 && n.members[0].label)
     .sort((a, b) => a.members[0].rank - b.members[0].rank);
   for (const n of singles) {

@@ -222,6 +222,8 @@ export class SiteMap {
       if (e.key === 'Escape') this.close({ user: true });
     });
     map.on('zoomend', () => this.relayout(true));
+    // Labels keep clear of the controls: opening or closing the legend lays them out again.
+    container.addEventListener('toggle', () => this.relayout(true), true);
     // Labels stay inside the map: after a pan, they may move to another side.
     map.on('moveend', () => this.relayout(false));
     map.on('moveend', () => {
@@ -319,6 +321,7 @@ export class SiteMap {
       groupSize: (n) => (n < 10 ? 30 : n < 50 ? 36 : 42),
       spread: 6,
       view: [pb.min.x + 2, pb.min.y + 2, pb.max.x - 2, pb.max.y - 2],
+      avoid: this.controlBoxes(pb),
       labelWidth,
       labelHeight: LABEL_H,
     });
@@ -371,6 +374,15 @@ export class SiteMap {
     }
     for (const [id, lm] of this.labels) if (!labels.has(id)) this.layer.removeLayer(lm);
     this.labels = labels;
+  }
+
+  /** The boxes of the map's controls (zoom, legend, attribution…) in pixels of the projection. */
+  controlBoxes(pb) {
+    const c = this.container.getBoundingClientRect();
+    return [...this.container.querySelectorAll('.leaflet-control')].map((e) => {
+      const r = e.getBoundingClientRect();
+      return [pb.min.x + r.left - c.left, pb.min.y + r.top - c.top, pb.min.x + r.right - c.left, pb.min.y + r.bottom - c.top];
+    }).filter((b) => b[2] > b[0] && b[3] > b[1]);
   }
 
   /** The icon of one site, size pixels; dx, dy from the symbol to the site when spread from it. */

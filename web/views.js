@@ -395,7 +395,7 @@ export function renderList(ctx, d) {
   if (!table) return;
   const q = $('list-q').value.trim();
   // While playing, the list follows at most a few times a second.
-  const key = JSON.stringify([d.at, q, ui.sort, d.shown.length, ctx.store.state.statuses]);
+  const key = JSON.stringify([d.at, q, ui.sort, d.shown.length, ctx.store.state.statuses, d.byProvider]);
   if (key === ui.key) return;
   if (ctx.player.playing && ui.key && performance.now() - ui.drawnAt < 400) return;
   ui.drawnAt = performance.now();
@@ -416,7 +416,7 @@ export function renderList(ctx, d) {
   const tbody = table.tBodies[0];
   // A site's row is made again only when its status changes: a playback step reorders rows.
   tbody.replaceChildren(...rows.map((m) => {
-    const rowKey = `${m.state.status}:${m.state.pending?.status ?? ''}:${m.state.pending?.date ?? ''}:${m.state.since?.date ?? ''}`;
+    const rowKey = `${d.byProvider}:${m.state.status}:${m.state.pending?.status ?? ''}:${m.state.pending?.date ?? ''}:${m.state.since?.date ?? ''}`;
     const cached = ui.rows.get(m.site.id);
     if (cached?.key === rowKey) return cached.tr;
     const tr = el('tr');
@@ -426,7 +426,7 @@ export function renderList(ctx, d) {
     const country = el('td', null, m.site.country);
     country.title = countryName(m.site.country);
     const status = el('td', 'list-status');
-    status.insertAdjacentHTML('afterbegin', symbol(m.state.status, { size: 14, pending: Boolean(m.state.pending) }));
+    status.insertAdjacentHTML('afterbegin', symbol(m.state.status, { size: 14, pending: Boolean(m.state.pending), provider: d.byProvider ? m.site.provider : null }));
     status.append(` ${ctx.vocab.label(m.state.status)}`);
     const since = el('td', 'num', m.state.since ? m.state.since.latest.slice(0, 7) : '');
     if (m.state.since) since.title = formatEDTF(m.state.since.date);
