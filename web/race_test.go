@@ -48,6 +48,7 @@ func TestBrowserRace(t *testing.T) {
 	t.Run("Boxes", func(t *testing.T) { testBoxes(t, srv, b) })
 	t.Run("Playback", func(t *testing.T) { testPlaybackAsksNothing(t, srv, b) })
 	t.Run("Screenshots", func(t *testing.T) { screenshots(t, srv, b, "race-") })
+	t.Run("LoadTimes", func(t *testing.T) { testLoadTimes(t, srv, b) })
 	t.Run("Accessibility", func(t *testing.T) { testRaceAccessibility(t, srv, b) })
 }
 
