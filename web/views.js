@@ -6,6 +6,7 @@ import { formatDay, formatDayShort, formatEDTF, CHANGED_WORDS } from './dates.js
 import { textMatch, stateAt } from './status.js';
 import { allStatuses, downloadQuery, toQuery } from './state.js';
 import { symbol } from './symbols.js';
+import { inService } from './derive.js';
 import { countryName, el, placeName, reducedMotion } from './map.js';
 
 const $ = (id) => document.getElementById(id);
@@ -230,8 +231,7 @@ export function renderProviders(ctx, d, st) {
 function derivedToday(ctx) {
   const n = new Map();
   for (const s of ctx.history.sites) {
-    const st = stateAt(s.events, ctx.history.today).status;
-    if (st === 'active' || st === 'closing') n.set(s.provider, (n.get(s.provider) ?? 0) + 1);
+    if (inService(stateAt(s.events, ctx.history.today).status)) n.set(s.provider, (n.get(s.provider) ?? 0) + 1);
   }
   return n;
 }
