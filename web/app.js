@@ -83,6 +83,11 @@ async function start() {
   const store = new Store(state, vocab.order, { history, derive });
   if (problems.length) store.replaceURL();
 
+  // What changes the time bar's height (the provider legend, the race's taller chart on a phone)
+  // is in place before the map measures its container.
+  body.classList.toggle('by-provider', (state.providers.length || history.providers.length) > 1);
+  views.buildProviders({ history, store });
+
   const narrow = window.matchMedia('(max-width: 640px)').matches;
   const siteMap = new SiteMap($('map'), {
     root,

@@ -222,8 +222,22 @@ export class SiteMap {
       if (e.key === 'Escape') this.close({ user: true });
     });
     map.on('zoomend', () => this.relayout(true));
-    // Labels keep clear of the controls: opening or closing the legend lays them out again.
+    // Labels keep clear of the controls: when one changes size (the legend opened or closed, the
+    // attribution wrapped once its fonts came), they are laid out again.
     container.addEventListener('toggle', () => this.relayout(true), true);
+    if (typeof ResizeObserver === 'function') {
+      const sizes = new Map();
+      const ro = new ResizeObserver((entries) => {
+        let moved = false;
+        for (const e of entries) {
+          const h = `${e.contentRect.width}x${e.contentRect.height}`;
+          if (sizes.has(e.target) && sizes.get(e.target) !== h) moved = true;
+          sizes.set(e.target, h);
+        }
+        if (moved) this.relayout(true);
+      });
+      queueMicrotask(() => container.querySelectorAll('.leaflet-control').forEach((c) => ro.observe(c)));
+    }
     // Labels stay inside the map: after a pan, they may move to another side.
     map.on('moveend', () => this.relayout(false));
     map.on('moveend', () => {

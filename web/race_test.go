@@ -259,6 +259,9 @@ func testRaceSeries(t *testing.T, srv *server, b *browser) {
 	checkRaceLabels(t, p)
 	phone := b.open(t, srv, "/map", viewport{390, 844, 1})
 	checkRaceLabels(t, phone)
+	// The time bar grows under the map once the legend is filled: the map's labels follow.
+	phone.waitFor(`window.dcatlas.laidOut()`)
+	checkLabelsClear(t, phone)
 }
 
 // checkRaceLabels checks that the race's end labels overlap neither one another nor the chart's

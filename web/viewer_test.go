@@ -212,14 +212,7 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 				const r = e.getBoundingClientRect();
 				return { Kind: 'control', Name: e.className, Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
 			})`)
-			// No label hides under a map control (the legend, the zoom buttons, the attribution).
-			for _, r := range boxes(p) {
-				for _, c := range controls {
-					if r.Kind == "label" && strings.Contains(c.Name, "leaflet-control") && r.overlaps(c) {
-						t.Errorf("the label %q is under the control %q", r.Name, c.Name)
-					}
-				}
-			}
+			checkLabelsClear(t, p)
 			for _, c := range controls {
 				if c.area() > mapBox.area()/6 {
 					t.Errorf("%q covers %.0f%% of the map", c.Name, 100*c.area()/mapBox.area())
@@ -249,6 +242,23 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 				p.screenshot(fmt.Sprintf("phone-%dx%d-site.png", sz.vp.w, sz.vp.h))
 			}
 		})
+	}
+}
+
+// checkLabelsClear checks that no label hides under a map control (the legend, the zoom
+// buttons, the attribution).
+func checkLabelsClear(t *testing.T, p *page) {
+	t.Helper()
+	controls := eval[[]rect](p, `[...document.querySelectorAll('.leaflet-control')].map((e) => {
+		const r = e.getBoundingClientRect();
+		return { Kind: 'control', Name: e.className, Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
+	})`)
+	for _, r := range boxes(p) {
+		for _, c := range controls {
+			if r.Kind == "label" && r.overlaps(c) {
+				t.Errorf("the label %q is under the control %q", r.Name, c.Name)
+			}
+		}
 	}
 }
 

@@ -198,24 +198,8 @@ export function toggleProvider(ctx, id) {
  */
 export function renderProviders(ctx, d, st) {
   const box = $('provider-legend');
-  if (!box) return;
-  const { history } = ctx;
-  if (history.providers.length < 2) return;
-  if (!box.children.length) {
-    const today = derivedToday(ctx);
-    const order = [...history.providers].sort((a, b) => (today.get(b.id) ?? 0) - (today.get(a.id) ?? 0) || a.name.localeCompare(b.name));
-    for (const p of order) {
-      const b = el('button', `btn btn-small provider-chip pv-${p.id}`);
-      b.type = 'button';
-      b.dataset.provider = p.id;
-      b.insertAdjacentHTML('afterbegin', '<svg class="swatch" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" rx="2" class="c-fill"/></svg>');
-      b.append(el('span', 'provider-name', p.shortName), ' ', el('strong', 'n'));
-      b.title = `${p.name}: regions in service at the date; select to show or hide`;
-      b.addEventListener('click', () => toggleProvider(ctx, p.id));
-      box.append(b);
-    }
-    box.hidden = false;
-  }
+  if (!box || ctx.history.providers.length < 2) return;
+  buildProviders(ctx);
   for (const b of box.children) {
     const n = d.perProvider.get(b.dataset.provider) ?? 0;
     const strong = b.querySelector('.n');
@@ -225,6 +209,29 @@ export function renderProviders(ctx, d, st) {
     if (b.getAttribute('aria-pressed') !== pressed) b.setAttribute('aria-pressed', pressed);
     b.classList.toggle('is-off', st.providers.length > 0 && !st.providers.includes(b.dataset.provider));
   }
+}
+
+/**
+ * Builds the provider legend's entries, once, without counts: app.js calls it before the map
+ * measures its container, so the time bar has its final height from the start. ctx needs only
+ * history and store.
+ */
+export function buildProviders(ctx) {
+  const box = $('provider-legend');
+  if (!box || box.children.length || ctx.history.providers.length < 2) return;
+  const today = derivedToday(ctx);
+  const order = [...ctx.history.providers].sort((a, b) => (today.get(b.id) ?? 0) - (today.get(a.id) ?? 0) || a.name.localeCompare(b.name));
+  for (const p of order) {
+    const b = el('button', `btn btn-small provider-chip pv-${p.id}`);
+    b.type = 'button';
+    b.dataset.provider = p.id;
+    b.insertAdjacentHTML('afterbegin', '<svg class="swatch" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" rx="2" class="c-fill"/></svg>');
+    b.append(el('span', 'provider-name', p.shortName), ' ', el('strong', 'n'));
+    b.title = `${p.name}: regions in service at the date; select to show or hide`;
+    b.addEventListener('click', () => toggleProvider(ctx, p.id));
+    box.append(b);
+  }
+  box.hidden = false;
 }
 
 /** The sites in service per provider today (without filters). */
