@@ -8,7 +8,7 @@
 import { parseState } from './state.js';
 import { monthStart, monthsBetween, addMonths, formatDay } from './dates.js';
 import { Api } from './data.js';
-import { prepareHistory, derive, series } from './derive.js';
+import { prepareHistory, derive, series, race } from './derive.js';
 import { applyVocabulary } from './vocab.js';
 import { Store } from './store.js';
 import { SiteMap } from './map.js';
@@ -88,6 +88,11 @@ async function start() {
   const store = new Store(state, vocab.order, { history, derive });
   if (problems.length) store.replaceURL();
 
+  // What changes the time bar's height (the provider legend, the race's taller chart on a phone)
+  // is in place before the map measures its container.
+  body.classList.toggle('by-provider', (state.providers.length || history.providers.length) > 1);
+  views.buildProviders({ history, store });
+
   const narrow = window.matchMedia('(max-width: 640px)').matches;
   const siteMap = new SiteMap($('map'), {
     root,
@@ -121,6 +126,9 @@ async function start() {
         ctx.player.stop();
         store.update({ at: time.dayAt(time.posOf(day)), stepFrom: null }, 'push');
       },
+      // A race line shows its provider alone (and the chart then its statuses).
+      onProvider: (id) => store.update({ providers: [id] }, 'push'),
+      highlight: 'alibaba-cloud',
     });
     ctx.share = new ShareDialog($('share-dialog'), { api, links: () => views.links(ctx) });
   }
@@ -130,26 +138,45 @@ async function start() {
   // Every view renders from the derived state; nothing refreshes by hand.
   let chartKey = '';
   let chartSeries = [];
+  let chartRace = null;
   const marks = history.sites.flatMap((s) => s.events.filter((e) => e.latest <= history.today).map((e) => ({ day: e.latest, status: e.status, site: s.name, country: s.country, provider: s.provider })));
+  // While playing, what each view costs per render (ms), for the browser test to report.
+  const costs = { map: [], bar: [], chart: [], panel: [] };
+  const timed = (name, f) => {
+    if (!ctx.player.playing) return f();
+    const t0 = performance.now();
+    f();
+    costs[name].push(performance.now() - t0);
+  };
   store.subscribe((d, st) => {
     hooks.busy++;
     try {
-      siteMap.render(d);
-      views.renderTime(ctx, d, st);
-      views.renderCounts(ctx, d, st);
-      if (!embed) {
-        const key = JSON.stringify([st.countries, st.providers]);
+      body.classList.toggle('by-provider', d.byProvider);
+      timed('map', () => siteMap.render(d));
+      timed('bar', () => {
+        views.renderTime(ctx, d, st);
+        views.renderCounts(ctx, d, st);
+        views.renderProviders(ctx, d, st);
+      });
+      if (!embed) timed('chart', () => {
+        const key = JSON.stringify([st.countries, st.providers, d.byProvider]);
         if (key !== chartKey) {
           chartKey = key;
           chartSeries = series(history, { countries: st.countries, providers: st.providers }, history.today);
+          // Several providers shown: the race of those shown.
+          chartRace = d.byProvider ? race(history, { countries: st.countries }, history.today).filter((l) => !st.providers.length || st.providers.includes(l.provider)) : null;
           const m = marks.filter((x) => (!st.countries.length || st.countries.includes(x.country)) && (!st.providers.length || st.providers.includes(x.provider)));
-          ctx.chart.setData(chartSeries, m, time.start, time.today);
+          ctx.chart.setData(chartSeries, m, time.start, time.today, chartRace);
         }
         ctx.chart.setDate(d.at);
-        views.renderFilters(ctx, d, st);
-        views.renderChanges(ctx, d, st);
-        views.renderList(ctx, d, st);
-        ctx.share.refresh();
+      });
+      if (!embed) {
+        timed('panel', () => {
+          views.renderFilters(ctx, d, st);
+          views.renderChanges(ctx, d, st);
+          views.renderList(ctx, d, st);
+          ctx.share.refresh();
+        });
       } else {
         $('open-full').href = api.page('map', store.query({ at: d.at }));
       }
@@ -166,9 +193,16 @@ async function start() {
     markerCount: () => siteMap.count(),
     ids: () => siteMap.ids(),
     counts: () => ({ ...store.derived.counts }),
+    // The race the chart draws (null when it shows statuses): [{ provider, points: [{ date, n }] }].
+    race: () => (chartRace ? JSON.parse(JSON.stringify(chartRace)) : null),
     playing: () => ctx.player.playing,
     sliderStart: () => time.start,
     frames: () => ctx.player.frames.slice(),
+    costs: () => {
+      const out = JSON.parse(JSON.stringify(costs));
+      for (const k of Object.keys(costs)) costs[k] = [];
+      return out;
+    },
     map: siteMap.map,
     // The symbols and labels are laid out for the map's zoom and stand still: no zoom under way
     // and none still sliding (Leaflet may end a zoom on a timer while its CSS transitions run).

@@ -90,12 +90,7 @@ type server struct {
 // test ends, when it gets SIGTERM.
 func startServer(t *testing.T) *server {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "dcatlas")
-	build := exec.Command("go", "build", "-o", bin, "dcatlas")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildServer(t)
 	dataDir := t.TempDir()
 	alibaba, err := os.ReadFile(filepath.Join("..", "data", "alibaba-cloud.yaml"))
 	if err != nil {
@@ -104,7 +99,26 @@ func startServer(t *testing.T) *server {
 	if err := os.WriteFile(filepath.Join(dataDir, "alibaba-cloud.yaml"), alibaba, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--log-level", "warn", "--data", dataDir)
+	return runServer(t, bin, "--data", dataDir)
+}
+
+// buildServer builds the dcatlas binary from the module root and returns its path.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "dcatlas")
+	build := exec.Command("go", "build", "-o", bin, "dcatlas")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runServer serves with the binary bin and the extra arguments on a free port until the test
+// ends, when it gets SIGTERM.
+func runServer(t *testing.T, bin string, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -1070,33 +1084,40 @@ func testAccessibility(t *testing.T, srv *server, b *browser) {
 			if tt.prepare != nil {
 				tt.prepare(p)
 			}
-			if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
-				t.Fatalf("injecting axe-core: %v", err)
-			}
-			type violation struct {
-				ID     string `json:"id"`
-				Impact string `json:"impact"`
-				Help   string `json:"help"`
-				Nodes  []struct {
-					Target []any  `json:"target"`
-					HTML   string `json:"html"`
-				} `json:"nodes"`
-			}
-			vs := eval[[]violation](p, `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)
-			for _, v := range vs {
-				msg := fmt.Sprintf("%s (%s): %s", v.ID, v.Impact, v.Help)
-				if len(v.Nodes) > 3 {
-					v.Nodes = v.Nodes[:3]
-				}
-				for _, n := range v.Nodes {
-					msg += fmt.Sprintf("\n\t%v %s", n.Target, n.HTML)
-				}
-				if v.Impact == "serious" || v.Impact == "critical" {
-					t.Error(msg)
-				} else {
-					t.Log(msg)
-				}
-			}
+			checkAxe(t, p, axe)
 		})
+	}
+}
+
+// checkAxe runs axe-core (its source in axe) on the page and fails the test on a serious or
+// critical violation; lesser ones are logged.
+func checkAxe(t *testing.T, p *page, axe []byte) {
+	t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
+		t.Fatalf("injecting axe-core: %v", err)
+	}
+	type violation struct {
+		ID     string `json:"id"`
+		Impact string `json:"impact"`
+		Help   string `json:"help"`
+		Nodes  []struct {
+			Target []any  `json:"target"`
+			HTML   string `json:"html"`
+		} `json:"nodes"`
+	}
+	vs := eval[[]violation](p, `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)
+	for _, v := range vs {
+		msg := fmt.Sprintf("%s (%s): %s", v.ID, v.Impact, v.Help)
+		if len(v.Nodes) > 3 {
+			v.Nodes = v.Nodes[:3]
+		}
+		for _, n := range v.Nodes {
+			msg += fmt.Sprintf("\n\t%v %s", n.Target, n.HTML)
+		}
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Error(msg)
+		} else {
+			t.Log(msg)
+		}
 	}
 }

@@ -2,7 +2,7 @@
 // pure, so the map, the counts, the lists and the chart never disagree, and a state read from a
 // permalink shows exactly what its writer saw.
 
-import { withWindows, stateAt, select, countsOf } from './status.js';
+import { withWindows, stateAt, select, countsOf, filterMatch } from './status.js';
 
 /**
  * Prepares the /history.json document for derive: each site's events with their windows, the days
@@ -19,8 +19,14 @@ export function prepareHistory(doc) {
   }
   const changeDays = [...days].filter((d) => d <= doc.today).sort();
   const first = sites.flatMap((s) => s.events.slice(0, 1).map((e) => e.latest)).sort()[0] ?? doc.today;
+  // The providers with a site, in the document's order (one made up from its id when not listed).
+  const listed = doc.providers ?? [];
+  const withSites = new Set(sites.map((s) => s.provider));
+  const providers = [...listed.filter((p) => withSites.has(p.id)),
+    ...[...withSites].filter((id) => !listed.some((p) => p.id === id)).map((id) => ({ id, name: id, shortName: id, colour: '' }))];
   return {
     ...doc,
+    providers,
     sites,
     byId: new Map(sites.map((s) => [s.id, s])),
     statusOrder: doc.statuses.map((s) => s.status),
@@ -54,21 +60,35 @@ export function changesBetween(sites, from, to, filter) {
   return out.sort((a, b) => when(a).localeCompare(when(b)) || a.site.name.localeCompare(b.site.name));
 }
 
+/** Reports whether a status counts as in service (geo.Status.InService): active or closing. */
+export function inService(status) {
+  return status === 'active' || status === 'closing';
+}
+
 /**
  * Returns what the page shows for a state: the day, the sites shown with their states, the counts
  * per status (before the status filter), the counts per country (before the country filter), the
- * changes from state.compare (or, while playing, from the previous step, state.stepFrom) to the day,
- * and the selected site.
+ * sites in service per provider (before the provider filter; as /providers' in_service), whether
+ * more than one provider is shown (byProvider: then a symbol's colour is its provider's), the
+ * changes from state.compare (or, while playing, from the previous step, state.stepFrom) to the
+ * day, and the selected site.
  */
 export function derive(state, history) {
   const at = state.at ?? history.today;
   const place = placeFilter(state);
-  const inPlace = select(history.sites, at, place);
+  // Every site's state at the day once (select's), filtered three ways.
+  const all = select(history.sites, at);
+  const inPlace = all.filter((m) => filterMatch(m.site, m.state, place));
   const shown = inPlace.filter((m) => state.statuses.includes(m.state.status));
   const perCountry = new Map();
-  for (const m of select(history.sites, at, { providers: state.providers })) {
-    perCountry.set(m.site.country, (perCountry.get(m.site.country) ?? 0) + 1);
+  for (const m of all) {
+    if (filterMatch(m.site, m.state, { providers: state.providers })) perCountry.set(m.site.country, (perCountry.get(m.site.country) ?? 0) + 1);
   }
+  const perProvider = new Map(history.providers.map((p) => [p.id, 0]));
+  for (const m of all) {
+    if (filterMatch(m.site, m.state, { countries: state.countries }) && inService(m.state.status)) perProvider.set(m.site.provider, (perProvider.get(m.site.provider) ?? 0) + 1);
+  }
+  const providersShown = state.providers.length ? state.providers.length : history.providers.length;
   const from = state.compare ?? state.stepFrom ?? null;
   const changes = from && from !== at ? changesBetween(history.sites, from, at, place) : [];
   const site = state.site ? history.byId.get(state.site) ?? null : null;
@@ -79,6 +99,8 @@ export function derive(state, history) {
     shown,
     counts: countsOf(inPlace),
     perCountry,
+    perProvider,
+    byProvider: providersShown > 1,
     changes,
     changed: new Set(changes.map((c) => c.site.id)),
     site,
@@ -102,4 +124,31 @@ export function series(history, filter, until) {
     out.push({ date: day, ...c });
   }
   return out;
+}
+
+/**
+ * Returns the race: for each provider passing filter's countries, the number of its sites in
+ * service (active or closing) at every day that number changes, up to until, as /timeline?by=provider
+ * gives it: [{ provider, points: [{ date, n }] }], in the history's order of providers.
+ */
+export function race(history, filter, until) {
+  const ids = history.providers.map((p) => p.id);
+  const last = new Map(ids.map((id) => [id, -1]));
+  const points = new Map(ids.map((id) => [id, []]));
+  const sites = history.sites.filter((s) => !filter.countries?.length || filter.countries.includes(s.country));
+  for (const day of history.changeDays) {
+    if (day > until) break;
+    const n = new Map(ids.map((id) => [id, 0]));
+    for (const s of sites) {
+      if (inService(stateAt(s.events, day).status)) n.set(s.provider, n.get(s.provider) + 1);
+    }
+    for (const id of ids) {
+      if (n.get(id) === last.get(id)) continue;
+      // A provider's line starts at its first site in service, as /timeline's does.
+      if (last.get(id) === -1 && n.get(id) === 0) continue;
+      last.set(id, n.get(id));
+      points.get(id).push({ date: day, n: n.get(id) });
+    }
+  }
+  return ids.map((id) => ({ provider: id, points: points.get(id) }));
 }

@@ -20,26 +20,34 @@ function box(x, y, size) {
 /**
  * Lays out items [{ id, x, y, rank, label }] (rank: lower is placed first). opts: size (a
  * symbol's side), groupSize(n) (a group's side), spread (the largest group to spread, 0 for
- * none), labelWidth(text), labelHeight, and view (a box labels must stay in, or none). Returns nodes [{ members (items), x, y, size, box,
+ * none), labelWidth(text), labelHeight, view (a box labels must stay in, or none) and avoid (boxes
+ * labels must not cover, such as the map's controls). Returns nodes [{ members (items), x, y, size, box,
  * label: null | { side, box } }]; a spread symbol's x, y differ from its item's.
  */
-export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHeight, view = null }) {
+export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHeight, view = null, avoid = [] }) {
   let nodes = items.map((it) => ({ members: [it], x: it.x, y: it.y, size, box: box(it.x, it.y, size) }));
-  for (let merged = true; merged;) {
-    merged = false;
-    outer:
-    for (let i = 0; i < nodes.length; i++) {
-      for (let j = i + 1; j < nodes.length; j++) {
-        if (!overlaps(nodes[i].box, nodes[j].box)) continue;
-        const members = [...nodes[i].members, ...nodes[j].members];
-        const x = members.reduce((s, m) => s + m.x, 0) / members.length;
-        const y = members.reduce((s, m) => s + m.y, 0) / members.length;
-        const side = groupSize(members.length);
-        nodes[i] = { members, x, y, size: side, box: box(x, y, side) };
-        nodes.splice(j, 1);
-        merged = true;
-        break outer;
-      }
+  const merge = (a, b) => {
+    const members = [...a.members, ...b.members];
+    const x = members.reduce((s, m) => s + m.x, 0) / members.length;
+    const y = members.reduce((s, m) => s + m.y, 0) / members.length;
+    const side = groupSize(members.length);
+    return { members, x, y, size: side, box: box(x, y, side) };
+  };
+  // Merge the first overlapping pair (in index order) until none is left. Rows before i hold no
+  // overlap, so after a merge only the grown node needs checking against them: the scan goes on
+  // from there instead of starting again from the first node.
+  for (let i = 0; i < nodes.length;) {
+    const j = nodes.findIndex((n, k) => k > i && overlaps(nodes[i].box, n.box));
+    if (j < 0) {
+      i++;
+      continue;
+    }
+    nodes[i] = merge(nodes[i], nodes[j]);
+    nodes.splice(j, 1);
+    for (let a = nodes.findIndex((n, k) => k < i && overlaps(n.box, nodes[i].box)); a >= 0; a = nodes.findIndex((n, k) => k < i && overlaps(n.box, nodes[i].box))) {
+      nodes[a] = merge(nodes[a], nodes[i]);
+      nodes.splice(i, 1);
+      i = a;
     }
   }
   // Spread the small groups, largest first room permitting.
@@ -60,7 +68,7 @@ export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHe
       nodes = [...others, ...ring];
     }
   }
-  const taken = nodes.map((n) => n.box);
+  const taken = [...nodes.map((n) => n.box), ...avoid];
   const singles = nodes.filter((n) => n.members.length === 1 && n.members[0].label)
     .sort((a, b) => a.members[0].rank - b.members[0].rank);
   for (const n of singles) {

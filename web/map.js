@@ -37,6 +37,29 @@ export function countryName(code) {
   }
 }
 
+const UNDISCLOSED = /\s*\(not disclosed\)\s*/i;
+
+/** Reports whether a site's city is not disclosed (the data says "(not disclosed)"). */
+export function cityUndisclosed(site) {
+  return UNDISCLOSED.test(site.city ?? '');
+}
+
+/**
+ * Returns the place a site is labelled by: its city; where the city is not disclosed, what is
+ * known of it (a state, "Oregon"), else the country's name.
+ */
+export function placeName(site) {
+  return (site.city ?? '').replace(UNDISCLOSED, ' ').trim() || countryName(site.country);
+}
+
+/** Returns where a site is, in words: "Frankfurt, Germany", "Netherlands (city not disclosed)". */
+export function whereWords(site) {
+  const country = countryName(site.country);
+  if (!cityUndisclosed(site)) return [site.city, country].filter(Boolean).join(', ');
+  const known = placeName(site);
+  return `${known === country ? country : `${known}, ${country}`} (city not disclosed)`;
+}
+
 /** A div icon that names itself for assistive technology (Leaflet markers are buttons). */
 const LabeledIcon = L.DivIcon.extend({
   createIcon(old) {
@@ -79,6 +102,18 @@ const Legend = L.Control.extend({
     item(pendingSymbol(20), 'Change pending, date open');
     item(groupSymbol(Object.fromEntries(v.order.slice(0, 3).map((s) => [s, 1])), v.order, 20, ''), 'Group of sites');
     details.append(summary, ul);
+    // With several providers on the map, colour says which (shape still says the status).
+    if (v.providers.length > 1) {
+      const pl = el('ul', 'legend-providers');
+      pl.setAttribute('aria-label', 'Colour: provider');
+      for (const p of v.providers) {
+        const li = el('li');
+        li.insertAdjacentHTML('afterbegin', `<svg class="swatch pv-${p.id}" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" rx="2" class="c-fill"/></svg>`);
+        li.append(el('span', null, p.name));
+        pl.append(li);
+      }
+      details.append(pl);
+    }
     div.append(details);
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
@@ -183,6 +218,22 @@ export class SiteMap {
       if (e.key === 'Escape') this.close({ user: true });
     });
     map.on('zoomend', () => this.relayout(true));
+    // Labels keep clear of the controls: when one changes size (the legend opened or closed, the
+    // attribution wrapped once its fonts came), they are laid out again.
+    container.addEventListener('toggle', () => this.relayout(true), true);
+    if (typeof ResizeObserver === 'function') {
+      const sizes = new Map();
+      const ro = new ResizeObserver((entries) => {
+        let moved = false;
+        for (const e of entries) {
+          const h = `${e.contentRect.width}x${e.contentRect.height}`;
+          if (sizes.has(e.target) && sizes.get(e.target) !== h) moved = true;
+          sizes.set(e.target, h);
+        }
+        if (moved) this.relayout(true);
+      });
+      queueMicrotask(() => container.querySelectorAll('.leaflet-control').forEach((c) => ro.observe(c)));
+    }
     // Labels stay inside the map: after a pan, they may move to another side.
     map.on('moveend', () => this.relayout(false));
     map.on('moveend', () => {
@@ -245,6 +296,7 @@ export class SiteMap {
     this.changed = d.changed;
     this.comparing = d.comparing;
     this.changes = new Map(d.changes.map((c) => [c.site.id, c]));
+    this.byProvider = d.byProvider;
     this.relayout(false);
     if (this.popupSite) {
       if (this.byId.has(this.popupSite)) this.fillCard(this.popupSite);
@@ -256,7 +308,7 @@ export class SiteMap {
   relayout(force) {
     const zoom = this.map.getZoom();
     const key = this.shown.map((m) => `${m.site.id}:${m.state.status}:${m.state.pending?.status ?? ''}`).join(',');
-    const marks = [...this.changed].join(',');
+    const marks = `${this.byProvider}:${[...this.changed].join(',')}`;
     const pb = this.map.getPixelBounds();
     const viewKey = `${pb.min.x},${pb.min.y}`;
     if (!force && key === this.layoutKey && marks === this.marksKey && viewKey === this.viewKey) return;
@@ -270,7 +322,7 @@ export class SiteMap {
       return {
         id: m.site.id, x: p.x, y: p.y, m,
         rank: order.get(m.state.status) * 1000 + i,
-        label: detail && m.site.region ? `${m.site.city} · ${m.site.region}` : m.site.city,
+        label: detail && m.site.region ? `${placeName(m.site)} · ${m.site.region}` : placeName(m.site),
       };
     });
     const size = zoom < 3 ? 18 : zoom < 5 ? 22 : 26;
@@ -279,6 +331,7 @@ export class SiteMap {
       groupSize: (n) => (n < 10 ? 30 : n < 50 ? 36 : 42),
       spread: 6,
       view: [pb.min.x + 2, pb.min.y + 2, pb.max.x - 2, pb.max.y - 2],
+      avoid: this.controlBoxes(pb),
       labelWidth,
       labelHeight: LABEL_H,
     });
@@ -314,7 +367,7 @@ export class SiteMap {
     for (const n of nodes) {
       if (!n.label) continue;
       const p = n.members[0].m.site;
-      const text = detail && p.region ? `${p.city} · ${p.region}` : p.city;
+      const text = n.members[0].label;
       const html = `<span class="site-label lbl-${n.label.side}">${escapeHTML(text)}</span>`;
       const latlng = this.map.unproject([n.x, n.y], zoom);
       let lm = this.labels.get(p.id);
@@ -333,6 +386,15 @@ export class SiteMap {
     this.labels = labels;
   }
 
+  /** The boxes of the map's controls (zoom, legend, attribution…) in pixels of the projection. */
+  controlBoxes(pb) {
+    const c = this.container.getBoundingClientRect();
+    return [...this.container.querySelectorAll('.leaflet-control')].map((e) => {
+      const r = e.getBoundingClientRect();
+      return [pb.min.x + r.left - c.left, pb.min.y + r.top - c.top, pb.min.x + r.right - c.left, pb.min.y + r.bottom - c.top];
+    }).filter((b) => b[2] > b[0] && b[3] > b[1]);
+  }
+
   /** The icon of one site, size pixels; dx, dy from the symbol to the site when spread from it. */
   siteIcon(m, size, side, dx = 0, dy = 0) {
     const p = m.site;
@@ -342,7 +404,7 @@ export class SiteMap {
     const cls = ['site-marker', `status-${st.status}`];
     if (pending) cls.push('is-pending');
     if (change) cls.push(this.comparing ? 'is-compared' : 'just-changed', `changed-to-${change.after.status || 'none'}`);
-    let words = `${p.name}: ${this.vocab.label(st.status).toLowerCase()}`;
+    let words = `${p.name}${this.byProvider ? ` (${this.vocab.provider(p.provider).shortName})` : ''}: ${this.vocab.label(st.status).toLowerCase()}`;
     if (pending) words += `, ${pendingPhrase(st.pending.status, st.pending.date)}`;
     if (change && this.comparing) words += ` (was ${change.before.status ? this.vocab.label(change.before.status).toLowerCase() : 'not there'})`;
     const c = size / 2;
@@ -350,7 +412,7 @@ export class SiteMap {
       ? `<svg class="leader" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}" aria-hidden="true" focusable="false"><line x1="${c}" y1="${c}" x2="${(c + dx).toFixed(1)}" y2="${(c + dy).toFixed(1)}"/><circle cx="${(c + dx).toFixed(1)}" cy="${(c + dy).toFixed(1)}" r="2"/></svg>`
       : '';
     return new LabeledIcon({
-      html: leader + symbol(st.status, { pending, size }),
+      html: leader + symbol(st.status, { pending, size, provider: this.byProvider ? p.provider : null }),
       className: cls.join(' '),
       iconSize: [size, size],
       iconAnchor: [size / 2, size / 2],
@@ -359,16 +421,20 @@ export class SiteMap {
   }
 
   groupIcon(n) {
+    // The ring is split by status, or by provider when several are shown.
+    const key = this.byProvider ? (it) => it.m.site.provider : (it) => it.m.state.status;
+    const order = this.byProvider ? this.vocab.providers.map((p) => p.id) : this.vocab.order;
+    const word = this.byProvider ? (k) => this.vocab.provider(k).shortName : (k) => this.vocab.label(k).toLowerCase();
     const counts = {};
-    for (const it of n.members) counts[it.m.state.status] = (counts[it.m.state.status] || 0) + 1;
-    const parts = this.vocab.order.filter((s) => counts[s]).map((s) => `${counts[s]} ${this.vocab.label(s).toLowerCase()}`);
+    for (const it of n.members) counts[key(it)] = (counts[key(it)] || 0) + 1;
+    const parts = order.filter((s) => counts[s]).map((s) => `${counts[s]} ${word(s)}`);
     const changed = n.members.some((it) => this.changes.has(it.id));
     return new LabeledIcon({
-      html: groupSymbol(counts, this.vocab.order, n.size),
+      html: groupSymbol(counts, order, n.size, undefined, this.byProvider ? 'pv-' : 'st-'),
       className: `site-group${changed ? (this.comparing ? ' is-compared' : ' just-changed') : ''}`,
       iconSize: [n.size, n.size],
       iconAnchor: [n.size / 2, n.size / 2],
-      label: `Group of ${n.members.length} sites (${parts.join(', ')}): ${n.members.map((it) => it.m.site.city).join(', ')}; select to zoom in`,
+      label: `Group of ${n.members.length} sites (${parts.join(', ')}): ${n.members.map((it) => placeName(it.m.site)).join(', ')}; select to zoom in`,
     });
   }
 
@@ -391,7 +457,7 @@ export class SiteMap {
     const list = el('ul', 'group-list');
     for (const it of n.members) {
       const li = el('li');
-      const b2 = el('button', 'btn btn-link', `${it.m.site.name} (${it.m.site.city})`);
+      const b2 = el('button', 'btn btn-link', `${it.m.site.name} (${placeName(it.m.site)})`);
       b2.type = 'button';
       b2.addEventListener('click', () => this.opts.onSelect(it.id, { focus: true }));
       li.append(b2);
@@ -492,7 +558,7 @@ export class SiteMap {
     h.tabIndex = -1;
     h.id = 'site-card-title';
     card.append(h);
-    card.append(el('p', 'site-where', [p.city, countryName(p.country)].filter(Boolean).join(', ')));
+    card.append(el('p', 'site-where', whereWords(p)));
     const status = el('p', 'site-status');
     status.insertAdjacentHTML('afterbegin', symbol(st.status, { size: 20, pending: Boolean(st.pending) }));
     const words = el('span');

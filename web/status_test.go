@@ -11,7 +11,8 @@ import (
 
 // TestNodeSuites runs the viewer's pure modules' tests with Node (node --test web/*.test.mjs):
 // status.test.mjs holds web/status.js to the shared status vectors in geo/testdata/status.json,
-// the file geo's tests read; layout.test.mjs checks that symbols and labels never overlap.
+// the file geo's tests read; layout.test.mjs checks that symbols and labels never overlap;
+// derive.test.mjs checks the provider legend's counts and the race on a small history.
 func TestNodeSuites(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {

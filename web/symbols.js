@@ -27,10 +27,11 @@ const PENDING_RING = '<circle cx="12" cy="12" r="10.6" class="pending-ring" stro
 
 /**
  * Returns an inline SVG of a status symbol, size pixels square, hidden from assistive technology
- * (the element around it carries the words). With pending, a dashed ring marks the uncertainty.
+ * (the element around it carries the words). With pending, a dashed ring marks the uncertainty;
+ * with provider (an id), the symbol takes the provider's colour (vocab.js) and keeps its shape.
  */
-export function symbol(status, { size = 24, pending = false, cls = 'sym' } = {}) {
-  return `<svg class="${cls} st-${status}" viewBox="0 0 24 24" width="${size}" height="${size}" aria-hidden="true" focusable="false">`
+export function symbol(status, { size = 24, pending = false, cls = 'sym', provider = null } = {}) {
+  return `<svg class="${cls} st-${status}${provider ? ` pv-${provider}` : ''}" viewBox="0 0 24 24" width="${size}" height="${size}" aria-hidden="true" focusable="false">`
     + (pending ? PENDING_RING : '') + shape(status) + '</svg>';
 }
 
@@ -41,10 +42,11 @@ export function pendingSymbol(size = 24) {
 }
 
 /**
- * Returns the SVG of a group of sites: a ring split by status, with the count in the middle.
- * counts maps status to number; order is the order of the ring's segments; text replaces the count.
+ * Returns the SVG of a group of sites: a ring split by status (or, with prefix 'pv-', by provider),
+ * with the count in the middle. counts maps status (provider) to number; order is the order of the
+ * ring's segments; text replaces the count.
  */
-export function groupSymbol(counts, order, size, text) {
+export function groupSymbol(counts, order, size, text, prefix = 'st-') {
   const total = order.reduce((n, s) => n + (counts[s] || 0), 0);
   const r = size / 2 - 3.5;
   const circ = 2 * Math.PI * r;
@@ -54,7 +56,7 @@ export function groupSymbol(counts, order, size, text) {
     const n = counts[s] || 0;
     if (!n) continue;
     const len = (n / total) * circ;
-    ring += `<circle cx="${size / 2}" cy="${size / 2}" r="${r}" fill="none" class="st-${s} c-stroke" stroke-width="5"`
+    ring += `<circle cx="${size / 2}" cy="${size / 2}" r="${r}" fill="none" class="${prefix}${s} c-stroke" stroke-width="5"`
       + ` stroke-dasharray="${len.toFixed(2)} ${(circ - len).toFixed(2)}" stroke-dashoffset="${(-offset).toFixed(2)}"`
       + ` transform="rotate(-90 ${size / 2} ${size / 2})"/>`;
     offset += len;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -79,6 +80,15 @@ func testEveryMonth(t *testing.T, srv *server, b *browser) {
 	}
 }
 
+// loadAverage returns the machine's load average (Linux), or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
 func percentile(xs []float64, q float64) float64 {
 	s := slices.Clone(xs)
 	sort.Float64s(s)
@@ -111,6 +121,12 @@ func testPlaybackAsksNothing(t *testing.T, srv *server, b *browser) {
 	}
 	t.Logf("a full play took %s (aim 20-30 s); %d frames, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
 		took.Round(100*time.Millisecond), len(frames), percentile(frames, 0.5), percentile(frames, 0.99), slices.Max(frames))
+	for name, cs := range eval[map[string][]float64](p, `window.dcatlas.costs()`) {
+		if len(cs) > 0 {
+			t.Logf("render of the %s while playing: %d times, p50 %.1f ms, p99 %.1f ms", name, len(cs), percentile(cs, 0.5), percentile(cs, 0.99))
+		}
+	}
+	t.Logf("load average while measured: %s", loadAverage())
 	_, today := srv.countsAt(t, "2000-01-01")
 	if got := eval[string](p, `window.dcatlas.rendered`); got != today {
 		t.Errorf("playback ended at %s, want today %s", got, today)
@@ -196,6 +212,7 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 				const r = e.getBoundingClientRect();
 				return { Kind: 'control', Name: e.className, Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
 			})`)
+			checkLabelsClear(t, p)
 			for _, c := range controls {
 				if c.area() > mapBox.area()/6 {
 					t.Errorf("%q covers %.0f%% of the map", c.Name, 100*c.area()/mapBox.area())
@@ -225,6 +242,23 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 				p.screenshot(fmt.Sprintf("phone-%dx%d-site.png", sz.vp.w, sz.vp.h))
 			}
 		})
+	}
+}
+
+// checkLabelsClear checks that no label hides under a map control (the legend, the zoom
+// buttons, the attribution).
+func checkLabelsClear(t *testing.T, p *page) {
+	t.Helper()
+	controls := eval[[]rect](p, `[...document.querySelectorAll('.leaflet-control')].map((e) => {
+		const r = e.getBoundingClientRect();
+		return { Kind: 'control', Name: e.className, Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
+	})`)
+	for _, r := range boxes(p) {
+		for _, c := range controls {
+			if r.Kind == "label" && r.overlaps(c) {
+				t.Errorf("the label %q is under the control %q", r.Name, c.Name)
+			}
+		}
 	}
 }
 
@@ -379,6 +413,11 @@ func dark() chromedp.Action[chromedp.Void] {
 // testScreenshots writes the screenshots to look at: desktop, phone, embed and dark, at 2016-11-21
 // and today.
 func testScreenshots(t *testing.T, srv *server, b *browser) {
+	screenshots(t, srv, b, "")
+}
+
+// screenshots writes the screenshots, their names starting with prefix.
+func screenshots(t *testing.T, srv *server, b *browser, prefix string) {
 	_, today := srv.countsAt(t, "2000-01-01")
 	for _, day := range []string{"2016-11-21", today} {
 		for _, s := range []struct {
@@ -401,7 +440,7 @@ func testScreenshots(t *testing.T, srv *server, b *browser) {
 			if s.dark && !eval[bool](p, `matchMedia('(prefers-color-scheme: dark)').matches && [...document.querySelectorAll('img.leaflet-tile')].every((i) => i.src.includes('/tiles/basemap-dark/'))`) {
 				t.Errorf("%s: the dark theme does not show the dark base map", s.name)
 			}
-			p.screenshot(fmt.Sprintf("%s-%s.png", s.name, day))
+			p.screenshot(fmt.Sprintf("%s%s-%s.png", prefix, s.name, day))
 		}
 	}
 }

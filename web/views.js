@@ -6,7 +6,8 @@ import { formatDay, formatDayShort, formatEDTF, CHANGED_WORDS } from './dates.js
 import { textMatch, stateAt } from './status.js';
 import { allStatuses, downloadQuery, toQuery } from './state.js';
 import { symbol } from './symbols.js';
-import { countryName, el, reducedMotion } from './map.js';
+import { inService } from './derive.js';
+import { countryName, el, placeName, reducedMotion } from './map.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -68,10 +69,17 @@ export class Player {
     this.playing = true;
     this.frames = [];
     this.pos = pos;
-    let last = performance.now();
+    // The clock starts at the first frame: rendering the first step is not playing time, and a
+    // slow first render must not skip the first months.
+    let last = null;
     let acc = 0;
     const tick = (now) => {
       if (!this.playing) return;
+      if (last === null) {
+        last = now;
+        this.raf = requestAnimationFrame(tick);
+        return;
+      }
       const dt = now - last;
       last = now;
       this.frames.push(dt);
@@ -138,22 +146,101 @@ function stepBy(ctx, n) {
 
 export function renderCounts(ctx, d, st) {
   const box = $('counts');
-  box.replaceChildren();
-  for (const s of ctx.vocab.order) {
-    if (ctx.embed && !d.counts[s]) continue; // the embed keeps its bar small
-    const span = el('span', `count count-${s}${st.statuses.includes(s) ? '' : ' is-hidden'}`);
-    span.dataset.status = s;
-    span.dataset.count = String(d.counts[s]);
-    span.insertAdjacentHTML('afterbegin', symbol(s, { size: 16 }));
-    span.append(el('strong', null, String(d.counts[s])), ` ${ctx.vocab.label(s).toLowerCase()}`);
-    box.append(span);
+  // Built once, then only the numbers change: a playback step rebuilds nothing here.
+  if (!box.children.length) {
+    for (const s of ctx.vocab.order) {
+      const span = el('span', `count count-${s}`);
+      span.dataset.status = s;
+      span.insertAdjacentHTML('afterbegin', symbol(s, { size: 16 }));
+      span.append(el('strong'), el('span', 'count-word', ` ${ctx.vocab.label(s).toLowerCase()}`));
+      box.append(span);
+    }
+    if (!ctx.embed) box.append(el('span', 'count count-pending'));
   }
-  if (d.counts.pending && !ctx.embed) {
-    const span = el('span', 'count count-pending', `(${d.counts.pending} pending)`);
-    span.dataset.count = String(d.counts.pending);
-    box.append(span);
+  for (const span of box.children) {
+    const s = span.dataset.status;
+    if (!s) {
+      span.hidden = !d.counts.pending;
+      span.dataset.count = String(d.counts.pending);
+      const text = `(${d.counts.pending} pending)`;
+      if (span.textContent !== text) span.textContent = text;
+      continue;
+    }
+    const n = String(d.counts[s]);
+    if (span.dataset.count !== n) {
+      span.dataset.count = n;
+      span.querySelector('strong').textContent = n;
+    }
+    span.hidden = ctx.embed && !d.counts[s]; // the embed keeps its bar small
+    span.classList.toggle('is-hidden', !st.statuses.includes(s));
   }
   box.dataset.total = String(d.shown.length);
+}
+
+// --- providers ------------------------------------------------------------------------------------
+
+/**
+ * Toggles a provider in the provider filter: the first choice shows it alone, further ones add to
+ * it, and choosing every provider is no filter at all.
+ */
+export function toggleProvider(ctx, id) {
+  const { store, history } = ctx;
+  const cur = store.state.providers;
+  let next = cur.includes(id) ? cur.filter((p) => p !== id) : [...cur, id].sort();
+  if (next.length === history.providers.length) next = [];
+  store.update({ providers: next }, 'push');
+}
+
+/**
+ * The provider legend: each provider's sites in service at the date (with the country filter), as
+ * buttons that toggle the provider filter. In the order of today's counts, so nothing moves while
+ * playing. Absent with a single provider.
+ */
+export function renderProviders(ctx, d, st) {
+  const box = $('provider-legend');
+  if (!box || ctx.history.providers.length < 2) return;
+  buildProviders(ctx);
+  for (const b of box.children) {
+    const n = d.perProvider.get(b.dataset.provider) ?? 0;
+    const strong = b.querySelector('.n');
+    if (strong.textContent !== String(n)) strong.textContent = String(n);
+    b.dataset.count = String(n);
+    const pressed = String(st.providers.includes(b.dataset.provider));
+    if (b.getAttribute('aria-pressed') !== pressed) b.setAttribute('aria-pressed', pressed);
+    b.classList.toggle('is-off', st.providers.length > 0 && !st.providers.includes(b.dataset.provider));
+  }
+}
+
+/**
+ * Builds the provider legend's entries, once, without counts: app.js calls it before the map
+ * measures its container, so the time bar has its final height from the start. ctx needs only
+ * history and store.
+ */
+export function buildProviders(ctx) {
+  const box = $('provider-legend');
+  if (!box || box.children.length || ctx.history.providers.length < 2) return;
+  const today = derivedToday(ctx);
+  const order = [...ctx.history.providers].sort((a, b) => (today.get(b.id) ?? 0) - (today.get(a.id) ?? 0) || a.name.localeCompare(b.name));
+  for (const p of order) {
+    const b = el('button', `btn btn-small provider-chip pv-${p.id}`);
+    b.type = 'button';
+    b.dataset.provider = p.id;
+    b.insertAdjacentHTML('afterbegin', '<svg class="swatch" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" focusable="false"><rect width="12" height="12" rx="2" class="c-fill"/></svg>');
+    b.append(el('span', 'provider-name', p.shortName), ' ', el('strong', 'n'));
+    b.title = `${p.name}: regions in service at the date; select to show or hide`;
+    b.addEventListener('click', () => toggleProvider(ctx, p.id));
+    box.append(b);
+  }
+  box.hidden = false;
+}
+
+/** The sites in service per provider today (without filters). */
+function derivedToday(ctx) {
+  const n = new Map();
+  for (const s of ctx.history.sites) {
+    if (inService(stateAt(s.events, ctx.history.today).status)) n.set(s.provider, (n.get(s.provider) ?? 0) + 1);
+  }
+  return n;
 }
 
 // --- filters --------------------------------------------------------------------------------------
@@ -294,7 +381,7 @@ export function renderChanges(ctx, d) {
     const ev = c.after.since ?? c.before.since;
     li.insertAdjacentHTML('afterbegin', symbol(c.after.status || c.before.status, { size: 16 }));
     const what = c.after.status ? (c.before.status ? `${CHANGED_WORDS[c.after.status]} (was ${ctx.vocab.label(c.before.status).toLowerCase()})` : CHANGED_WORDS[c.after.status]) : 'not there yet';
-    li.append(siteButton(ctx, c.site), ` ${c.site.city} · ${what} · `, el('span', 'change-date', formatEDTF(ev?.date ?? '')));
+    li.append(siteButton(ctx, c.site), ` ${placeName(c.site)} · ${what} · `, el('span', 'change-date', formatEDTF(ev?.date ?? '')));
     items.push(li);
   }
   if (d.changes.length > max) items.push(el('li', 'hint', `and ${d.changes.length - max} more`));
@@ -313,7 +400,7 @@ const COLUMNS = [
 
 /** The list's own view state: its sort and what it last drew. */
 export function listState() {
-  return { sort: { key: 'name', dir: 1 }, key: '', drawnAt: 0 };
+  return { sort: { key: 'name', dir: 1 }, key: '', drawnAt: 0, rows: new Map() };
 }
 
 export function renderList(ctx, d) {
@@ -322,7 +409,7 @@ export function renderList(ctx, d) {
   if (!table) return;
   const q = $('list-q').value.trim();
   // While playing, the list follows at most a few times a second.
-  const key = JSON.stringify([d.at, q, ui.sort, d.shown.length, ctx.store.state.statuses]);
+  const key = JSON.stringify([d.at, q, ui.sort, d.shown.length, ctx.store.state.statuses, d.byProvider]);
   if (key === ui.key) return;
   if (ctx.player.playing && ui.key && performance.now() - ui.drawnAt < 400) return;
   ui.drawnAt = performance.now();
@@ -341,14 +428,19 @@ export function renderList(ctx, d) {
     th.setAttribute('aria-sort', th.dataset.key === listSort.key ? (listSort.dir > 0 ? 'ascending' : 'descending') : 'none');
   }
   const tbody = table.tBodies[0];
+  // A site's row is made again only when its status changes: a playback step reorders rows.
   tbody.replaceChildren(...rows.map((m) => {
+    const rowKey = `${d.byProvider}:${m.state.status}:${m.state.pending?.status ?? ''}:${m.state.pending?.date ?? ''}:${m.state.since?.date ?? ''}`;
+    const cached = ui.rows.get(m.site.id);
+    if (cached?.key === rowKey) return cached.tr;
     const tr = el('tr');
+    ui.rows.set(m.site.id, { key: rowKey, tr });
     const name = el('td');
-    name.append(siteButton(ctx, m.site), el('span', 'list-city', m.site.city));
+    name.append(siteButton(ctx, m.site), el('span', 'list-city', placeName(m.site)));
     const country = el('td', null, m.site.country);
     country.title = countryName(m.site.country);
     const status = el('td', 'list-status');
-    status.insertAdjacentHTML('afterbegin', symbol(m.state.status, { size: 14, pending: Boolean(m.state.pending) }));
+    status.insertAdjacentHTML('afterbegin', symbol(m.state.status, { size: 14, pending: Boolean(m.state.pending), provider: d.byProvider ? m.site.provider : null }));
     status.append(` ${ctx.vocab.label(m.state.status)}`);
     const since = el('td', 'num', m.state.since ? m.state.since.latest.slice(0, 7) : '');
     if (m.state.since) since.title = formatEDTF(m.state.since.date);
