@@ -5,6 +5,7 @@
 package connlimit
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"net"
@@ -20,34 +21,26 @@ import (
 
 // Limiter tracks the connections of one http.Server. Wrap its listener with Listener and set its
 // ConnState to the Limiter's; run Sweep for the shorter idle timeout under pressure.
-//
-// ConnState runs twice per request, so it takes no lock: each connection's idle time is an atomic,
-// found through a concurrent map. Finding the connection idle longest scans them all, which happens
-// only at the cap or in a sweep under pressure.
 type Limiter struct {
 	max          int
 	pressureIdle time.Duration
 
-	conns sync.Map // net.Conn → *connInfo
-	open  atomic.Int64
-	admit sync.Mutex // makes the count check and the registration of a new connection one step
+	mu    sync.Mutex
+	conns map[net.Conn]*connInfo
+	idle  *list.List // idle connections, idle longest first; values are net.Conn
 
 	refused, reaped atomic.Uint64
 }
 
 type connInfo struct {
-	// idleSince is when the connection last became idle, in Unix nanoseconds; busy when 0, and
-	// claimed (about to be closed by the Limiter) when claimed.
-	idleSince atomic.Int64
+	idle      *list.Element // in Limiter.idle; nil when not idle
+	idleSince time.Time
 }
-
-// claimed marks a connection the Limiter has chosen to close.
-const claimed = -1
 
 // New returns a Limiter holding at most maxConns connections. Once more than half of them are
 // open, connections idle longer than pressureIdle are closed.
 func New(maxConns int, pressureIdle time.Duration) *Limiter {
-	return &Limiter{max: max(1, maxConns), pressureIdle: pressureIdle}
+	return &Limiter{max: max(1, maxConns), pressureIdle: pressureIdle, conns: map[net.Conn]*connInfo{}, idle: list.New()}
 }
 
 // Listener wraps ln so that its Accept enforces the cap.
@@ -70,7 +63,7 @@ func (ln *listener) Accept() (net.Conn, error) {
 			}
 			return nil, err
 		}
-		if ln.l.register(c) {
+		if ln.l.admit(c) {
 			return c, nil
 		}
 		ln.l.refused.Add(1)
@@ -78,57 +71,54 @@ func (ln *listener) Accept() (net.Conn, error) {
 	}
 }
 
-// register counts c in unless the cap is reached and no connection is idle.
-func (l *Limiter) register(c net.Conn) bool {
-	l.admit.Lock()
-	defer l.admit.Unlock()
-	if l.open.Load() >= int64(l.max) && !l.closeIdlest() {
-		return false
+// admit registers c unless the cap is reached and no connection is idle.
+func (l *Limiter) admit(c net.Conn) bool {
+	l.mu.Lock()
+	var victim net.Conn
+	if len(l.conns) >= l.max {
+		victim = l.takeIdlestLocked()
+		if victim == nil {
+			l.mu.Unlock()
+			return false
+		}
 	}
-	l.conns.Store(c, &connInfo{})
-	l.open.Add(1)
+	l.conns[c] = &connInfo{}
+	l.mu.Unlock()
+	if victim != nil {
+		l.reaped.Add(1)
+		victim.Close()
+	}
 	return true
 }
 
-// forget stops tracking c; it reports whether c was tracked.
-func (l *Limiter) forget(c net.Conn) bool {
-	if _, ok := l.conns.LoadAndDelete(c); ok {
-		l.open.Add(-1)
-		return true
+// takeIdlestLocked forgets the connection idle longest and returns it, or nil when none is idle.
+func (l *Limiter) takeIdlestLocked() net.Conn {
+	e := l.idle.Front()
+	if e == nil {
+		return nil
 	}
-	return false
+	c := e.Value.(net.Conn)
+	l.forgetLocked(c)
+	return c
 }
 
-// closeIdlest closes the connection idle longest, if any is idle, and reports whether it did.
-func (l *Limiter) closeIdlest() bool {
-	for {
-		var victim net.Conn
-		var info *connInfo
-		var since int64
-		l.conns.Range(func(k, v any) bool {
-			i := v.(*connInfo)
-			if t := i.idleSince.Load(); t > 0 && (victim == nil || t < since) {
-				victim, info, since = k.(net.Conn), i, t
-			}
-			return true
-		})
-		if victim == nil {
-			return false
+func (l *Limiter) forgetLocked(c net.Conn) {
+	if info, ok := l.conns[c]; ok {
+		if info.idle != nil {
+			l.idle.Remove(info.idle)
 		}
-		// The connection may have become busy since the scan: then look again.
-		if info.idleSince.CompareAndSwap(since, claimed) {
-			l.close(victim)
-			return true
-		}
+		delete(l.conns, c)
 	}
 }
 
-// close forgets and closes a connection the Limiter chose.
-func (l *Limiter) close(c net.Conn) {
-	if l.forget(c) {
+func (l *Limiter) closeIdlest() {
+	l.mu.Lock()
+	victim := l.takeIdlestLocked()
+	l.mu.Unlock()
+	if victim != nil {
 		l.reaped.Add(1)
+		victim.Close()
 	}
-	c.Close()
 }
 
 // refusalBody is the problem+json body of the answer to a connection over the cap.
@@ -159,24 +149,24 @@ func refuse(c net.Conn) {
 
 // ConnState is the http.Server ConnState hook that tells the Limiter which connections are idle.
 func (l *Limiter) ConnState(c net.Conn, state http.ConnState) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	info, ok := l.conns[c]
+	if !ok {
+		return // closed here already
+	}
 	switch state {
-	case http.StateIdle, http.StateActive:
-		v, ok := l.conns.Load(c)
-		if !ok {
-			return // closed here already
+	case http.StateIdle:
+		if info.idle == nil {
+			info.idle, info.idleSince = l.idle.PushBack(c), time.Now()
 		}
-		info := v.(*connInfo)
-		t := info.idleSince.Load()
-		if t == claimed {
-			return
+	case http.StateActive:
+		if info.idle != nil {
+			l.idle.Remove(info.idle)
+			info.idle = nil
 		}
-		var now int64
-		if state == http.StateIdle {
-			now = time.Now().UnixNano()
-		}
-		info.idleSince.CompareAndSwap(t, now) // lost only to a claim: the connection is closing
 	case http.StateClosed, http.StateHijacked:
-		l.forget(c)
+		l.forgetLocked(c)
 	}
 }
 
@@ -196,21 +186,31 @@ func (l *Limiter) Sweep(ctx context.Context, interval time.Duration) {
 }
 
 func (l *Limiter) sweep(now time.Time) {
-	if l.open.Load() <= int64(l.max/2) {
-		return
-	}
-	before := now.Add(-l.pressureIdle).UnixNano()
-	l.conns.Range(func(k, v any) bool {
-		info := v.(*connInfo)
-		if t := info.idleSince.Load(); t > 0 && t < before && info.idleSince.CompareAndSwap(t, claimed) {
-			l.close(k.(net.Conn))
+	var stale []net.Conn
+	l.mu.Lock()
+	if len(l.conns) > l.max/2 {
+		for e := l.idle.Front(); e != nil; e = l.idle.Front() {
+			c := e.Value.(net.Conn)
+			if now.Sub(l.conns[c].idleSince) <= l.pressureIdle {
+				break
+			}
+			l.forgetLocked(c)
+			stale = append(stale, c)
 		}
-		return true
-	})
+	}
+	l.mu.Unlock()
+	l.reaped.Add(uint64(len(stale)))
+	for _, c := range stale {
+		c.Close()
+	}
 }
 
 // Open is how many connections are open.
-func (l *Limiter) Open() int { return int(l.open.Load()) }
+func (l *Limiter) Open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.conns)
+}
 
 // Collectors are the Limiter's Prometheus metrics.
 func (l *Limiter) Collectors() []prometheus.Collector {

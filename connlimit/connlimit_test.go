@@ -152,12 +152,7 @@ func TestSweepUnderPressure(t *testing.T) {
 }
 
 func (l *Limiter) idleCount() int {
-	n := 0
-	l.conns.Range(func(_, v any) bool {
-		if v.(*connInfo).idleSince.Load() > 0 {
-			n++
-		}
-		return true
-	})
-	return n
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.idle.Len()
 }
