@@ -58,15 +58,14 @@ func (s *Server) basemapSet(r tileRequest) *tileset.Set {
 
 // basemapPalette is the palette of a raster base-map layer.
 func basemapPalette(layer string) basemap.Palette {
-	if layer == tileset.BasemapDarkName {
-		return basemap.Dark
-	}
-	return basemap.Light
+	p, _ := tileset.BasemapPalette(layer)
+	return p
 }
 
-// isBasemap reports whether a tile layer is one of the base map's.
+// isBasemap reports whether a tile layer is one of the raster base map's.
 func isBasemap(layer string) bool {
-	return layer == tileset.BasemapName || layer == tileset.BasemapDarkName
+	_, ok := tileset.BasemapPalette(layer)
+	return ok
 }
 
 // notFoundParam is a 404 problem naming the path parameter that names nothing.
@@ -180,7 +179,7 @@ func (s *Server) handleTile(c echo.Context) error {
 	set := s.basemapSet(r)
 	cost := vectorTileWork
 	if set.Format == tileset.PNG {
-		cost = rasterWork(basemap.TileSize*r.scale, basemap.TileSize*r.scale)
+		cost = basemapTileWork(basemap.TileSize * r.scale)
 	}
 	if done, err := s.headUncached(c, keyOf(r.path()), set.MediaType(), basemapCacheControl); done {
 		return err

@@ -73,6 +73,17 @@ func rasterWork(width, height int) work {
 	return work{raster: true, bytes: rasterFixedBytes + int64(width)*int64(height)*bytesPerPixel}
 }
 
+// namesBytesPerPixel is what a base-map tile's country names add per device pixel: the name mask,
+// its halo and their crops (about five one-byte buffers a little larger than the tile, with room).
+const namesBytesPerPixel = 8
+
+// basemapTileWork is the cost of drawing a base-map tile of size² device pixels, names included.
+func basemapTileWork(size int) work {
+	w := rasterWork(size, size)
+	w.bytes += int64(size) * int64(size) * namesBytesPerPixel
+	return w
+}
+
 // vectorMapWork is the cost of drawing an SVG map of that many pixels.
 func vectorMapWork(width, height int) work {
 	return work{raster: true, bytes: vectorFixedBytes + int64(width)*int64(height)*bytesPerSVGPixel}

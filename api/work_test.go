@@ -108,12 +108,16 @@ func TestWorkCostsCoverMeasured(t *testing.T) {
 		run    func() error
 	}
 	var builds []build
-	for _, z := range []maptile.Zoom{0, 4, 8} {
-		tile := maptile.At(orb.Point{114.17, 22.32}, z)
+	// Hong Kong at three zooms, and the tiles where the most country names are drawn (Europe at
+	// zoom 5, the Balkans at 9).
+	for _, tile := range []maptile.Tile{
+		maptile.At(orb.Point{114.17, 22.32}, 0), maptile.At(orb.Point{114.17, 22.32}, 4), maptile.At(orb.Point{114.17, 22.32}, 8),
+		{X: 24, Y: 14, Z: 5}, {X: 418, Y: 223, Z: 9},
+	} {
 		for _, scale := range []int{1, 2} {
 			builds = append(builds, build{
-				fmt.Sprintf("base-map tile z%d @%dx", z, scale),
-				rasterWork(basemap.TileSize*scale, basemap.TileSize*scale),
+				fmt.Sprintf("base-map tile %d/%d/%d @%dx", tile.Z, tile.X, tile.Y, scale),
+				basemapTileWork(basemap.TileSize * scale),
 				func() error { _, err := atlas.RenderPNG(context.Background(), tile, scale, basemap.Light); return err },
 			})
 		}

@@ -15,7 +15,6 @@ import (
 	"dcatlas/api"
 	"dcatlas/data"
 	"dcatlas/geo"
-	"dcatlas/geo/basemap"
 	"dcatlas/tileset"
 )
 
@@ -144,10 +143,9 @@ func exportTiles(ctx context.Context, cfg exportConfig, stdout, stderr io.Writer
 	}
 	var set *tileset.Set
 	switch cfg.layer {
-	case tileset.BasemapName:
-		set = tileset.Basemap(atlas, cfg.scale, basemap.Light)
-	case tileset.BasemapDarkName:
-		set = tileset.Basemap(atlas, cfg.scale, basemap.Dark)
+	case tileset.BasemapName, tileset.BasemapDarkName:
+		p, _ := tileset.BasemapPalette(cfg.layer)
+		set = tileset.Basemap(atlas, cfg.scale, p)
 	case tileset.BasemapVectorName:
 		set = tileset.BasemapVector(atlas)
 	case tileset.SitesName:

@@ -44,6 +44,7 @@ type Config struct {
 type Summary struct {
 	Files int
 	Bytes int64
+	Day   geo.Day // the day the export holds: today when it was made
 }
 
 // file is one file of the export and the request whose answer it holds.
@@ -63,7 +64,8 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 	srv := api.New(ds, api.Options{Atlas: atlas, BaseURL: server, Now: func() time.Time { return now }, Static: &api.StaticSite{
 		ServerURL: server, TileURL: tileURL, TileMaxZoom: cfg.BasemapMaxZoom,
 	}})
-	files, err := siteFiles(ds, geo.DayFromTime(now))
+	sum.Day = geo.DayFromTime(now)
+	files, err := siteFiles(ds, sum.Day)
 	if err != nil {
 		return sum, err
 	}

@@ -52,7 +52,7 @@ func TestSite(t *testing.T) {
 			t.Errorf("%s: %d bytes; the server answers %s with %d and %d bytes", name, len(got), target, rec.Code, rec.Body.Len())
 		}
 	}
-	today := geo.DayFromTime(time.Now())
+	today := sum.Day
 	days := SnapshotDays(ds, today)
 	if days[len(days)-1] != today || len(days) < 12 {
 		t.Errorf("snapshot days %v: want months up to today", days)
@@ -176,10 +176,11 @@ func TestViewerFindsExportedFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := Site(context.Background(), ds, atlas, Config{Dir: dir, BasemapFormat: BasemapPNG, BasemapMaxZoom: 0, Workers: 1}); err != nil {
+	sum, err := Site(context.Background(), ds, atlas, Config{Dir: dir, BasemapFormat: BasemapPNG, BasemapMaxZoom: 0, Workers: 1})
+	if err != nil {
 		t.Fatal(err)
 	}
-	days := SnapshotDays(ds, geo.DayFromTime(time.Now()))
+	days := SnapshotDays(ds, sum.Day)
 	from, today := days[0].String(), days[len(days)-1].String()
 	const server = "https://atlas.example"
 	// Want is "file" for a file of the export, "" for nothing, else the URL.
@@ -192,6 +193,11 @@ func TestViewerFindsExportedFiles(t *testing.T) {
 		{"/collections/sites/items", "at=2015-06-15&download=1&limit=1000", "", ""},
 		{"/collections/sites/items", "at=" + days[0].Time().AddDate(0, -1, 0).Format(time.DateOnly) + "&download=1&limit=1000", "", ""},
 		{"/collections/sites/items", "limit=1000", "", ""}, // the Features API: no file
+		// What a snapshot does not hold needs the server, even on a snapshot's day.
+		{"/collections/sites/items", "at=" + from + "&kind=government&download=1&limit=1000", "", ""},
+		{"/collections/sites/items", "at=" + from + "&offset=5&limit=2&download=1", "", ""},
+		{"/collections/sites/items", "at=" + from + "&sortby=name&download=1&limit=1000", server, server + "/collections/sites/items?at=" + from + "&sortby=name&download=1&limit=1000"},
+		{"/collections/sites/items", "at=" + from + "&f=html&download=1&limit=1000", "", ""},
 		{"/api", "", server, server + "/api"},
 		{"/api.html", "", "", ""},
 		{"/collections/sites/items/" + ds.Sites[0].ID, "at=2020-01-01", server, server + "/collections/sites/items/" + ds.Sites[0].ID + "?at=2020-01-01"},

@@ -121,6 +121,18 @@ func Basemap(atlas *basemap.Atlas, scale int, p basemap.Palette) *Set {
 	}
 }
 
+// BasemapPalette returns the palette of the raster base-map set named name (BasemapName or
+// BasemapDarkName), and whether name is one.
+func BasemapPalette(name string) (basemap.Palette, bool) {
+	switch name {
+	case BasemapName:
+		return basemap.Light, true
+	case BasemapDarkName:
+		return basemap.Dark, true
+	}
+	return basemap.Light, false
+}
+
 // BasemapVector is the base map drawn from atlas as vector tiles of countries.
 func BasemapVector(atlas *basemap.Atlas) *Set {
 	return &Set{

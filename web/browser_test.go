@@ -210,6 +210,13 @@ func (s *server) get(t *testing.T, path string) (*http.Response, []byte) {
 	return res, body
 }
 
+// body is get's body alone.
+func (s *server) body(t *testing.T, path string) []byte {
+	t.Helper()
+	_, b := s.get(t, path)
+	return b
+}
+
 // json fetches a path and decodes its JSON into v.
 func (s *server) json(t *testing.T, path string, v any) {
 	t.Helper()
@@ -258,11 +265,8 @@ type timeline struct {
 	Changes []counts `json:"changes"`
 }
 
-// countsAt returns the dataset's counts on a day, from /timeline.
-func (s *server) countsAt(t *testing.T, day string) (counts, string) {
-	t.Helper()
-	var tl timeline
-	s.json(t, "/timeline", &tl)
+// at returns the counts on a day: those of the last change on or before it.
+func (tl timeline) at(day string) counts {
 	c := counts{Date: day}
 	for _, ch := range tl.Changes {
 		if ch.Date > day {
@@ -271,7 +275,15 @@ func (s *server) countsAt(t *testing.T, day string) (counts, string) {
 		c = ch
 		c.Date = day
 	}
-	return c, tl.Until
+	return c
+}
+
+// countsAt returns the dataset's counts on a day, from /timeline.
+func (s *server) countsAt(t *testing.T, day string) (counts, string) {
+	t.Helper()
+	var tl timeline
+	s.json(t, "/timeline", &tl)
+	return tl.at(day), tl.Until
 }
 
 // --- the browser ----------------------------------------------------------------------------------

@@ -20,9 +20,12 @@ export function staticURL(path, query, server, snapshots) {
   if (site) return live || `sites/${site[1]}.json`;
   if (path === '/collections/sites/items' && params.has('download')) {
     const at = params.get('at') ?? '';
-    const filtered = ['country', 'provider', 'status', 'q', 'bbox'].some((k) => params.has(k));
+    // A snapshot answers only what it holds: every site of the day, in one page. Any other
+    // parameter (a filter, paging, a sort, another format) needs the server.
+    const plain = [...params].every(([k, v]) => k === 'at' || k === 'download'
+      || (k === 'f' && v === 'csv') || (k === 'limit' && Number(v) >= 1000));
     const dated = snapshots && at >= snapshots.from && at <= snapshots.to && (at.endsWith('-01') || at === snapshots.to);
-    if (!filtered && dated) return `downloads/dcatlas-sites-${at}.${params.get('f') === 'csv' ? 'csv' : 'geojson'}`;
+    if (plain && dated) return `downloads/dcatlas-sites-${at}.${params.get('f') === 'csv' ? 'csv' : 'geojson'}`;
   }
   return live;
 }

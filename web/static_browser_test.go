@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -171,14 +170,7 @@ func testStaticFilters(t *testing.T, site, live *server, b *browser) {
 		t.Helper()
 		var tl timeline
 		live.json(t, "/timeline?"+query, &tl)
-		want := counts{Date: day}
-		for _, ch := range tl.Changes {
-			if ch.Date > day {
-				break
-			}
-			want = ch
-			want.Date = day
-		}
+		want := tl.at(day)
 		got := p.shownCounts()
 		got.Date = day
 		if got != want {
@@ -283,24 +275,6 @@ func testStaticPermalink(t *testing.T, site, live *server, b *browser) {
 	}
 }
 
-// fetch gets a URL of the static site, failing the test unless nginx answers 200.
-func fetch(t *testing.T, u string) []byte {
-	t.Helper()
-	res, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s", u, res.Status)
-	}
-	return body
-}
-
 func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 	const day = "2024-07-01"
 	p := staticPage(t, site, b, "", "at="+day, day)
@@ -315,7 +289,7 @@ func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 		t.Fatalf("the page shows %d sites on %s, the server %d", len(shown), day, len(want))
 	}
 	var fc featureCollection
-	if err := json.Unmarshal(fetch(t, eval[string](p, `document.getElementById('download-geojson').href`)), &fc); err != nil {
+	if err := json.Unmarshal(site.body(t, eval[string](p, `document.getElementById('download-geojson').href`)), &fc); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
@@ -326,7 +300,7 @@ func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 	if fc.At != day || !slices.Equal(ids, shown) {
 		t.Errorf("the GeoJSON download is of %q and holds %d sites; the map shows %d on %s", fc.At, len(ids), len(shown), day)
 	}
-	rows, err := csv.NewReader(bytes.NewReader(fetch(t, eval[string](p, `document.getElementById('download-csv').href`)))).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(site.body(t, eval[string](p, `document.getElementById('download-csv').href`)))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +433,7 @@ func testStaticWithServer(t *testing.T, site, live *server, b *browser, dir stri
 		t.Fatalf("the filtered GeoJSON download is %q, want the server's", href)
 	}
 	var fc featureCollection
-	if err := json.Unmarshal(fetch(t, href), &fc); err != nil {
+	if err := json.Unmarshal(site.body(t, href), &fc); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string

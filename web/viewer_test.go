@@ -61,14 +61,7 @@ func testEveryMonth(t *testing.T, srv *server, b *browser) {
 	for pos := 0; pos <= maxPos; pos++ {
 		day := p.slideTo(pos)
 		p.waitRendered(day)
-		want := counts{Date: day}
-		for _, ch := range tl.Changes {
-			if ch.Date > day {
-				break
-			}
-			want = ch
-			want.Date = day
-		}
+		want := tl.at(day)
 		got := p.shownCounts()
 		got.Date = day
 		if got != want {
