@@ -7,18 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"os"
-	"runtime/metrics"
 	"strconv"
 	"time"
 
 	"dcatlas/api"
 	"dcatlas/connlimit"
 	"dcatlas/data"
+	"dcatlas/debug"
 )
 
 // serveConfig is the server's configuration from flags and environment.
@@ -201,7 +199,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("--debug-addr: %w", err)
 		}
-		debug := &http.Server{Handler: debugMux(), ReadHeaderTimeout: 5 * time.Second}
+		debug := &http.Server{Handler: debug.Mux(), ReadHeaderTimeout: 5 * time.Second}
 		go debug.Serve(dln)
 		defer debug.Close()
 		log.Info("profiling", "addr", dln.Addr().String())
@@ -246,76 +244,4 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// debugMux serves the pprof profiles and the runtime's own measures, for --debug-addr only: never
-// on the public listener.
-func debugMux() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/runtime", runtimeMetrics)
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	return mux
-}
-
-// runtimeMetrics writes, as text, what the Go runtime measured since the start that bears on the
-// latency of cheap answers under load (runtime/metrics): how long runnable goroutines waited for a
-// CPU, how long the collector stopped the world, and the CPU spent collecting and assisting.
-func runtimeMetrics(w http.ResponseWriter, _ *http.Request) {
-	samples := []metrics.Sample{
-		{Name: "/sched/latencies:seconds"},
-		{Name: "/sched/pauses/total/gc:seconds"},
-		{Name: "/gc/cycles/total:gc-cycles"},
-		{Name: "/gc/heap/allocs:bytes"},
-		{Name: "/cpu/classes/gc/mark/assist:cpu-seconds"},
-		{Name: "/cpu/classes/gc/total:cpu-seconds"},
-		{Name: "/cpu/classes/user:cpu-seconds"},
-		{Name: "/cpu/classes/total:cpu-seconds"},
-	}
-	metrics.Read(samples)
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	for _, s := range samples {
-		switch s.Value.Kind() {
-		case metrics.KindUint64:
-			fmt.Fprintf(w, "%s %d\n", s.Name, s.Value.Uint64())
-		case metrics.KindFloat64:
-			fmt.Fprintf(w, "%s %.3f\n", s.Name, s.Value.Float64())
-		case metrics.KindFloat64Histogram:
-			h := s.Value.Float64Histogram()
-			fmt.Fprintf(w, "%s count %d p50 %s p99 %s p99.9 %s max %s\n", s.Name, histCount(h),
-				histQuantile(h, 0.5), histQuantile(h, 0.99), histQuantile(h, 0.999), histQuantile(h, 1))
-		}
-	}
-}
-
-// histCount is the number of samples in h.
-func histCount(h *metrics.Float64Histogram) uint64 {
-	var n uint64
-	for _, c := range h.Counts {
-		n += c
-	}
-	return n
-}
-
-// histQuantile is the upper bound of the bucket that holds the q quantile of h, as a duration.
-func histQuantile(h *metrics.Float64Histogram, q float64) time.Duration {
-	n := histCount(h)
-	if n == 0 {
-		return 0
-	}
-	want := uint64(math.Ceil(q * float64(n)))
-	var seen uint64
-	for i, c := range h.Counts {
-		if seen += c; seen >= max(want, 1) {
-			up := h.Buckets[i+1]
-			if math.IsInf(up, 1) {
-				up = h.Buckets[i]
-			}
-			return time.Duration(up * float64(time.Second))
-		}
-	}
-	return 0
 }

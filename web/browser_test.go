@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -37,16 +38,7 @@ const chromiumPath = "/usr/bin/chromium"
 // TestBrowser runs every browser check against one server and one browser: starting them is the
 // slow part.
 func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser suite builds the binary and drives Chromium for minutes: skipped with -short (.ci/run runs it)")
-	}
-	chromium := os.Getenv("DCATLAS_CHROMIUM")
-	if chromium == "" {
-		chromium = chromiumPath
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("skipping the browser tests: no Chromium at %s (install chromium, or set DCATLAS_CHROMIUM)", chromium)
-	}
+	chromium := browserSuite(t)
 	heavytest.Lock(t) // not at once with the soak test or another browser suite
 	srv := startServer(t)
 	b := startBrowser(t, chromium)
@@ -77,6 +69,22 @@ func TestBrowser(t *testing.T) {
 	t.Run("Screenshots", func(t *testing.T) { testScreenshots(t, srv, b) })
 	t.Run("LoadTimes", func(t *testing.T) { testLoadTimes(t, srv, b) })
 	t.Run("Accessibility", func(t *testing.T) { testAccessibility(t, srv, b) })
+}
+
+// browserSuite skips a browser suite under -short or without Chromium, and returns Chromium's path.
+func browserSuite(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("the browser suite builds the binary and drives Chromium for minutes: skipped with -short (.ci/run runs it)")
+	}
+	chromium := os.Getenv("DCATLAS_CHROMIUM")
+	if chromium == "" {
+		chromium = chromiumPath
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("skipping the browser tests: no Chromium at %s (install chromium, or set DCATLAS_CHROMIUM)", chromium)
+	}
+	return chromium
 }
 
 // --- the server -----------------------------------------------------------------------------------
@@ -897,15 +905,7 @@ func testDownloads(t *testing.T, srv *server, b *browser) {
 	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || !strings.HasSuffix(strings.Trim(cd, `"`), ".csv") {
 		t.Errorf("CSV download: Content-Disposition %q", cd)
 	}
-	rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids = nil
-	for _, r := range rows[1:] {
-		ids = append(ids, r[0])
-	}
-	slices.Sort(ids)
+	ids = csvIDs(t, body)
 	if !slices.Equal(ids, shown) {
 		t.Errorf("the CSV download holds %v, the map shows %v", ids, shown)
 	}
@@ -1132,4 +1132,19 @@ func checkAxe(t *testing.T, p *page, axe []byte) {
 			t.Log(msg)
 		}
 	}
+}
+
+// csvIDs returns the sorted ids of a CSV download (its first column).
+func csvIDs(t *testing.T, body []byte) []string {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("the CSV download: %v", err)
+	}
+	var ids []string
+	for _, r := range rows[1:] {
+		ids = append(ids, r[0])
+	}
+	slices.Sort(ids)
+	return ids
 }

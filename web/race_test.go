@@ -20,16 +20,7 @@ import (
 
 // TestBrowserRace runs the multi-provider checks against one server with all the embedded data.
 func TestBrowserRace(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the browser suite builds the binary and drives Chromium for minutes: skipped with -short (.ci/run runs it)")
-	}
-	chromium := os.Getenv("DCATLAS_CHROMIUM")
-	if chromium == "" {
-		chromium = chromiumPath
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("skipping the browser tests: no Chromium at %s (install chromium, or set DCATLAS_CHROMIUM)", chromium)
-	}
+	chromium := browserSuite(t)
 	heavytest.Lock(t)
 	srv := runServer(t, buildServer(t)) // no --data: the embedded files of every provider
 	var provs providersDoc

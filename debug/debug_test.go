@@ -1,4 +1,4 @@
-package main
+package debug
 
 import (
 	"io"
@@ -14,7 +14,7 @@ import (
 // TestDebugRuntime reads /debug/runtime of the debug listener after a collection: it reports the
 // scheduler's latencies, the collector's pauses and cycles, and CPU by class.
 func TestDebugRuntime(t *testing.T) {
-	ts := httptest.NewServer(debugMux())
+	ts := httptest.NewServer(Mux())
 	defer ts.Close()
 	runtime.GC()
 	res, err := ts.Client().Get(ts.URL + "/debug/runtime")
