@@ -48,8 +48,10 @@ func Browser(t *testing.T, chromium string, width, height int, timeout time.Dura
 		chromedp.ExecPath(chromium),
 		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		// Nothing but the test's nginx can be reached.
+		// Nothing but the test's nginx can be reached: no name resolves, and every address but
+		// loopback (which Chromium never sends through a proxy) goes to a proxy that is not there.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+		chromedp.ProxyServer("http://127.0.0.1:9"),
 		chromedp.WindowSize(width, height),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
