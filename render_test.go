@@ -20,11 +20,7 @@ import (
 )
 
 func TestRenderCommand(t *testing.T) {
-	atlas, err := data.Atlas()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := data.LoadDir("", atlas)
+	atlas, ds, err := data.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -161,13 +161,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	log.Info("memory", "limit_bytes", mem.limit, "limit_from", mem.from, "work_bytes", mem.workBytes, "cache_bytes", cfg.cacheBytes,
 		"gc_percent", gc.percent, "gc_percent_from", gc.from)
 	start := time.Now()
-	atlas, err := data.Atlas()
+	atlas, ds, err := data.Open(cfg.dataDir)
 	if err != nil {
-		return fmt.Errorf("loading the base map: %w", err)
-	}
-	ds, err := data.LoadDir(cfg.dataDir, atlas)
-	if err != nil {
-		return fmt.Errorf("refusing to start: the data is invalid:\n%w", err)
+		return fmt.Errorf("refusing to start: %w", err)
 	}
 	// Under pressure (over half the cap open), connections idle for 5 s are closed.
 	conns := connlimit.New(cfg.maxConns, 5*time.Second)

@@ -306,6 +306,12 @@ percore() {
     echo "goal (issue 15): ratio ≥ 0.90 and p99 ratio ≤ 1.25 on every row"
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } >>"$tmp/report.txt"
+  publish_report
+}
+
+# publish_report keeps the report and wrk's raw output under bench/results and prints the report;
+# it fails when any request failed.
+publish_report() {
   mkdir -p bench/results
   cp "$tmp/report.txt" bench/results/latest.txt
   cp "$tmp/wrk.txt" bench/results/latest-wrk.txt
@@ -376,11 +382,4 @@ nginx_rss_kb=$(ps -o rss= -p "$(cat "$tmp/nginx/nginx.pid")" --ppid "$(cat "$tmp
   echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$tmp/report.txt"
 
-mkdir -p bench/results
-cp "$tmp/report.txt" bench/results/latest.txt
-cp "$tmp/wrk.txt" bench/results/latest-wrk.txt
-echo
-cat "$tmp/report.txt"
-echo
-echo "written to bench/results/latest.txt (raw wrk output in bench/results/latest-wrk.txt)"
-[ "$failed" = 0 ] || die "some requests failed; see bench/results/latest-wrk.txt"
+publish_report

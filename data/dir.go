@@ -1,11 +1,13 @@
 package data
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"slices"
 
 	"dcatlas/geo"
+	"dcatlas/geo/basemap"
 )
 
 // Dir returns the data files in dir, or the built-in ones when dir is empty, with a name for
@@ -22,6 +24,20 @@ func Dir(dir string) (fs.FS, string) {
 func LoadDir(dir string, loc Locator) (*geo.Dataset, error) {
 	fsys, _ := Dir(dir)
 	return Load(fsys, Options{Locator: loc})
+}
+
+// Open returns the built-in base map and the dataset in dir (built in when empty), checked
+// against it: what the server and the commands start from. Its errors say which of the two failed.
+func Open(dir string) (*basemap.Atlas, *geo.Dataset, error) {
+	atlas, err := Atlas()
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading the base map: %w", err)
+	}
+	ds, err := LoadDir(dir, atlas)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the data is invalid:\n%w", err)
+	}
+	return atlas, ds, nil
 }
 
 // Subset returns the files of fsys with only the named data files (such as "alibaba-cloud.yaml")

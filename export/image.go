@@ -111,13 +111,9 @@ func Image(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	})
 
-	atlas, err := data.Atlas()
+	atlas, ds, err := data.Open(*dataDir)
 	if err != nil {
-		return fmt.Errorf("loading the base map: %w", err)
-	}
-	ds, err := data.LoadDir(*dataDir, atlas)
-	if err != nil {
-		return fmt.Errorf("the data is invalid:\n%w", err)
+		return err
 	}
 	body, _, err := api.DrawStaticImage(ctx, ds, atlas, geo.DayFromTime(time.Now()), kind+ext, q)
 	var p *api.Problem

@@ -70,11 +70,7 @@ func readPMTiles(t *testing.T, path string) (pmtiles.HeaderV3, map[string]any, m
 // go-pmtiles, and checks that it holds exactly the tiles of the directory export, each equal to
 // the server's answer for that tile, with the layer's TileJSON as metadata.
 func TestExportPMTiles(t *testing.T) {
-	atlas, err := data.Atlas()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := data.LoadDir("", atlas)
+	atlas, ds, err := data.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}

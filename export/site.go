@@ -58,13 +58,9 @@ viewer's dark theme, or basemap.pmtiles, light only).
 	case cfg.Workers < 1:
 		return errors.New("export site: --workers: want at least 1")
 	}
-	atlas, err := data.Atlas()
+	atlas, ds, err := data.Open(dataDir)
 	if err != nil {
-		return fmt.Errorf("loading the base map: %w", err)
-	}
-	ds, err := data.LoadDir(dataDir, atlas)
-	if err != nil {
-		return fmt.Errorf("the data is invalid:\n%w", err)
+		return err
 	}
 	start := time.Now()
 	sum, err := publish.Site(ctx, ds, atlas, cfg)

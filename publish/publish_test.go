@@ -25,11 +25,7 @@ import (
 // server's answers: documents, images and tiles byte for byte, the page in static mode with
 // every file it names present.
 func TestSite(t *testing.T) {
-	atlas, err := data.Atlas()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := data.LoadDir("", atlas)
+	atlas, ds, err := data.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,11 +163,7 @@ func TestViewerFindsExportedFiles(t *testing.T) {
 	if err != nil {
 		t.Skip("skipping: no node")
 	}
-	atlas, err := data.Atlas()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := data.LoadDir("", atlas)
+	atlas, ds, err := data.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}

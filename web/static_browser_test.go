@@ -49,11 +49,7 @@ func TestStaticSite(t *testing.T) {
 	}
 	t.Log(strings.TrimSpace(stdout.String()))
 
-	atlas, err := data.Atlas()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := data.LoadDir("", atlas)
+	atlas, ds, err := data.Open("")
 	if err != nil {
 		t.Fatal(err)
 	}
