@@ -18,6 +18,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dcatlas/geo"
 	"dcatlas/tileset"
 	"dcatlas/web"
 )
@@ -55,6 +56,8 @@ type viewerPage struct {
 	TileMaxZoom        int
 	Static             bool     // the page is a static file (see StaticSite)
 	ServerURL          string   // a live server for what static files cannot answer; empty for none
+	Snapshots          string   // which days a static export has download snapshots for (see StaticSite)
+	SnapshotDays       string   // those days, YYYY-MM-DD, separated by spaces
 	Modules            []string // the viewer's ES modules, to preload
 }
 
@@ -68,6 +71,11 @@ type StaticSite struct {
 	// TileMaxZoom its last zoom (the viewer magnifies beyond it).
 	TileURL     string
 	TileMaxZoom int
+	// SnapshotDays are the days of the export's download snapshots, the only days whose download
+	// buttons name a file (web/files.js reads them from the page); Snapshots names the rule they
+	// follow (monthly, yearly or today, see package publish) for the viewer's words.
+	Snapshots    string
+	SnapshotDays []geo.Day
 }
 
 // fileOnly reports whether the answers are for a static export with no live server: then the
@@ -161,6 +169,11 @@ func (s *Server) viewerPage(embed bool) viewerPage {
 	if st := s.opts.Static; st != nil {
 		p.Root, p.Assets, p.Static, p.ServerURL = ".", StaticAssetDir, true, st.ServerURL
 		p.TileURL, p.TileMaxZoom = st.TileURL, st.TileMaxZoom
+		days := make([]string, len(st.SnapshotDays))
+		for i, d := range st.SnapshotDays {
+			days[i] = d.String()
+		}
+		p.Snapshots, p.SnapshotDays = st.Snapshots, strings.Join(days, " ")
 		return p
 	}
 	if s.opts.BasemapURL != "" {

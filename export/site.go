@@ -30,14 +30,15 @@ func Site(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 Writes the atlas into DIR as static files for any static host or CDN: the viewer (index.html,
 embed.html, web/), its documents (history.json, timeline.json, sites/ID.json), download snapshots
-of the sites on the first of every month and today (downloads/), timeline and map images, and the
-base map (tiles/basemap/{z}/{x}/{y}.png with its dark palette in tiles/basemap-dark/ for the
-viewer's dark theme, or basemap.pmtiles, light only).
+of the sites on the days --snapshots names (downloads/), timeline and map images, and the base map
+(tiles/basemap/{z}/{x}/{y}.png with its dark palette in tiles/basemap-dark/ for the viewer's dark
+theme, or basemap.pmtiles, light only).
 
 `)
 		fl.PrintDefaults()
 	}
 	fl.StringVar(&cfg.ServerURL, "server-url", "", "public URL of a live dcatlas server for what files cannot answer (the Features API, images of any size); empty hides those")
+	fl.StringVar(&cfg.Snapshots, "snapshots", publish.SnapshotsMonthly, "days with download snapshots (GeoJSON and CSV of every site): monthly (the first of every month, the slider's stops), yearly (1 January of every year) or today; each also today")
 	fl.StringVar(&cfg.BasemapFormat, "basemap", publish.BasemapPNG, "base map as png (tile pyramids, light and dark, which the viewer shows) or pmtiles (one archive)")
 	fl.IntVar(&cfg.BasemapMaxZoom, "basemap-maxzoom", 5, fmt.Sprintf("last zoom of the base map (at most %d); the viewer magnifies beyond it", tileset.BasemapMaxZoom))
 	fl.StringVar(&dataDir, "data", os.Getenv("DCATLAS_DATA"), "directory of *.yaml data files; empty for the built-in data (env DCATLAS_DATA)")
@@ -51,6 +52,8 @@ viewer's dark theme, or basemap.pmtiles, light only).
 	}
 	cfg.Dir = fl.Arg(0)
 	switch {
+	case !publish.ValidSnapshots(cfg.Snapshots):
+		return fmt.Errorf("export site: --snapshots %q: want %s, %s or %s", cfg.Snapshots, publish.SnapshotsMonthly, publish.SnapshotsYearly, publish.SnapshotsToday)
 	case cfg.BasemapFormat != publish.BasemapPNG && cfg.BasemapFormat != publish.BasemapPMTiles:
 		return fmt.Errorf("export site: --basemap %q: want png or pmtiles", cfg.BasemapFormat)
 	case cfg.BasemapMaxZoom < 0 || cfg.BasemapMaxZoom > tileset.BasemapMaxZoom:

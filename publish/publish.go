@@ -30,10 +30,25 @@ const (
 	BasemapPMTiles = "pmtiles" // one basemap.pmtiles archive, for MapLibre and the like
 )
 
+// Which days an export has download snapshots for (see SnapshotDays); each choice also has today.
+const (
+	SnapshotsMonthly = "monthly" // the first of every month: the slider's stops
+	SnapshotsYearly  = "yearly"  // 1 January of every year
+	SnapshotsToday   = "today"   // today only
+)
+
+// ValidSnapshots reports whether s is one of the snapshot choices (SnapshotsMonthly, …).
+func ValidSnapshots(s string) bool {
+	return s == SnapshotsMonthly || s == SnapshotsYearly || s == SnapshotsToday
+}
+
 // Config says what to export and where.
 type Config struct {
 	Dir       string // the export's root; made if missing
 	ServerURL string // a live server for what files cannot answer; empty hides those parts
+	// Snapshots says which days have download snapshots: SnapshotsMonthly (also when empty),
+	// SnapshotsYearly or SnapshotsToday.
+	Snapshots string
 	// BasemapFormat is BasemapPNG or BasemapPMTiles, with zooms 0 to BasemapMaxZoom.
 	BasemapFormat  string
 	BasemapMaxZoom int
@@ -57,15 +72,24 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 	if cfg.BasemapFormat == BasemapPMTiles {
 		tileURL = "" // the Leaflet viewer draws no PMTiles: it shows its markers on a blank map
 	}
+	every := cfg.Snapshots
+	if every == "" {
+		every = SnapshotsMonthly
+	}
+	if !ValidSnapshots(every) {
+		return sum, fmt.Errorf("snapshots %q: want %s, %s or %s", every, SnapshotsMonthly, SnapshotsYearly, SnapshotsToday)
+	}
 	// One day for every file, even across midnight.
 	now := time.Now()
+	sum.Day = geo.DayFromTime(now)
+	days := SnapshotDays(ds, sum.Day, every)
 	server := strings.TrimRight(cfg.ServerURL, "/")
 	// The documents' links name the live server's API (without one, the request's placeholder host).
+	// The page lists the snapshots' days: the viewer's download buttons name only those files.
 	srv := api.New(ds, api.Options{Atlas: atlas, BaseURL: server, Now: func() time.Time { return now }, Static: &api.StaticSite{
-		ServerURL: server, TileURL: tileURL, TileMaxZoom: cfg.BasemapMaxZoom,
+		ServerURL: server, TileURL: tileURL, TileMaxZoom: cfg.BasemapMaxZoom, Snapshots: every, SnapshotDays: days,
 	}})
-	sum.Day = geo.DayFromTime(now)
-	files, err := siteFiles(ds, sum.Day)
+	files, err := siteFiles(ds, days)
 	if err != nil {
 		return sum, err
 	}
@@ -87,8 +111,8 @@ func Site(ctx context.Context, ds *geo.Dataset, atlas *basemap.Atlas, cfg Config
 }
 
 // siteFiles lists the files answered by the server: pages, viewer files, documents, images, and
-// the download snapshots of the days the viewer's slider stops at (see SnapshotDays).
-func siteFiles(ds *geo.Dataset, today geo.Day) ([]file, error) {
+// the download snapshots of days (see SnapshotDays).
+func siteFiles(ds *geo.Dataset, days []geo.Day) ([]file, error) {
 	files := []file{
 		{"index.html", "/map"},
 		{"embed.html", "/embed"},
@@ -98,7 +122,7 @@ func siteFiles(ds *geo.Dataset, today geo.Day) ([]file, error) {
 		{"timeline.svg", "/static/timeline.svg"},
 		{"map.png", "/static/map.png"},
 	}
-	for _, d := range SnapshotDays(ds, today) {
+	for _, d := range days {
 		at := d.String()
 		files = append(files,
 			file{SnapshotName(at, "geojson"), "/collections/sites/items?limit=1000&at=" + at},
@@ -117,12 +141,14 @@ func siteFiles(ds *geo.Dataset, today geo.Day) ([]file, error) {
 	return files, err
 }
 
-// SnapshotDays are the days an export has download snapshots for: the first of every month from
-// the month of the dataset's first event to today, and today. The viewer's slider stops at these
-// days; web/files.js names the same files.
-func SnapshotDays(ds *geo.Dataset, today geo.Day) []geo.Day {
+// SnapshotDays are the days an export has download snapshots for, as every says: the first of
+// every month (SnapshotsMonthly) or 1 January of every year (SnapshotsYearly) from the month of
+// the dataset's first event (the slider's first stop) to before today, then today; or today alone
+// (SnapshotsToday). The export lists them in its page (api.StaticSite), where web/files.js reads
+// them: this is the one rule for which days have a file.
+func SnapshotDays(ds *geo.Dataset, today geo.Day, every string) []geo.Day {
 	first, _ := ds.TimeExtent()
-	if len(ds.Sites) == 0 || first > today {
+	if every == SnapshotsToday || len(ds.Sites) == 0 || first > today {
 		return []geo.Day{today}
 	}
 	t := first.Time()
@@ -132,7 +158,9 @@ func SnapshotDays(ds *geo.Dataset, today geo.Day) []geo.Day {
 		if d >= today {
 			break
 		}
-		days = append(days, d)
+		if every != SnapshotsYearly || m.Month() == time.January {
+			days = append(days, d)
+		}
 	}
 	return append(days, today)
 }

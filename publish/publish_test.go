@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,10 +50,11 @@ func TestSite(t *testing.T) {
 		}
 	}
 	today := sum.Day
-	days := SnapshotDays(ds, today)
+	days := SnapshotDays(ds, today, SnapshotsMonthly)
 	if days[len(days)-1] != today || len(days) < 12 {
 		t.Errorf("snapshot days %v: want months up to today", days)
 	}
+	checkDownloads(t, dir, days)
 	for _, d := range []geo.Day{days[0], days[len(days)/2], today} {
 		at := d.String()
 		same(SnapshotName(at, "geojson"), "/collections/sites/items?limit=1000&at="+at)
@@ -113,6 +115,110 @@ func TestSite(t *testing.T) {
 	}
 }
 
+// checkDownloads checks that the export in dir holds exactly the snapshots of days, GeoJSON and
+// CSV, and that its pages list those days for the viewer.
+func checkDownloads(t *testing.T, dir string, days []geo.Day) {
+	t.Helper()
+	var want, names []string
+	for _, d := range days {
+		want = append(want, SnapshotName(d.String(), "csv"), SnapshotName(d.String(), "geojson"))
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "downloads"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		names = append(names, "downloads/"+e.Name())
+	}
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Errorf("downloads/ holds %d files %.300v…; want %d, %.300v…", len(names), names, len(want), want)
+	}
+	for _, page := range []string{"index.html", "embed.html"} {
+		if got := pageSnapshotDays(t, dir, page); !slices.Equal(got, dayStrings(days)) {
+			t.Errorf("%s lists the snapshot days %.200v…; want %.200v…", page, got, dayStrings(days))
+		}
+	}
+}
+
+// pageSnapshotDays returns the snapshot days that a page of the export in dir lists.
+func pageSnapshotDays(t *testing.T, dir, page string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`data-snapshot-days="([0-9 -]*)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("%s lacks data-snapshot-days", page)
+	}
+	return strings.Fields(string(m[1]))
+}
+
+func dayStrings(days []geo.Day) []string {
+	s := make([]string, len(days))
+	for i, d := range days {
+		s[i] = d.String()
+	}
+	return s
+}
+
+// TestSnapshotDays checks each choice of snapshot days on the built-in data, whose first event
+// is on 1 January 2006.
+func TestSnapshotDays(t *testing.T) {
+	_, ds, err := data.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := ds.TimeExtent()
+	if first.String() != "2006-01-01" {
+		t.Fatalf("the data's first day is %s; the cases below expect 2006-01-01", first)
+	}
+	day := func(s string) geo.Day {
+		d, err := geo.ParseDay(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	years := func(from, to int, today string) []string {
+		var s []string
+		for y := from; y <= to; y++ {
+			s = append(s, fmt.Sprintf("%d-01-01", y))
+		}
+		return append(s, today)
+	}
+	tests := []struct {
+		every, today string
+		want         []string // nil: the first of every month from 2006-01 to before today, then today
+	}{
+		{SnapshotsMonthly, "2026-12-05", nil},
+		{SnapshotsMonthly, "2026-12-01", nil},
+		{SnapshotsMonthly, "2006-03-15", []string{"2006-01-01", "2006-02-01", "2006-03-01", "2006-03-15"}},
+		{SnapshotsYearly, "2026-12-05", years(2006, 2026, "2026-12-05")},
+		{SnapshotsYearly, "2026-01-01", years(2006, 2025, "2026-01-01")},
+		{SnapshotsYearly, "2006-01-01", []string{"2006-01-01"}},
+		{SnapshotsYearly, "2006-11-30", []string{"2006-01-01", "2006-11-30"}},
+		{SnapshotsYearly, "2005-06-01", []string{"2005-06-01"}}, // before the data: today alone
+		{SnapshotsToday, "2026-12-05", []string{"2026-12-05"}},
+		{SnapshotsToday, "2019-03-01", []string{"2019-03-01"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.every+" "+tt.today, func(t *testing.T) {
+			want := tt.want
+			if want == nil {
+				for m := day("2006-01-01").Time(); geo.DayFromTime(m) < day(tt.today); m = m.AddDate(0, 1, 0) {
+					want = append(want, geo.DayFromTime(m).String())
+				}
+				want = append(want, tt.today)
+			}
+			if got := dayStrings(SnapshotDays(ds, day(tt.today), tt.every)); !slices.Equal(got, want) {
+				t.Errorf("got %d days %v\nwant %d %v", len(got), got, len(want), want)
+			}
+		})
+	}
+}
+
 // TestSiteWithoutServerNamesNoHost checks that an export with no live server names no host in
 // its documents: their links would point at an API that is not there (or at the placeholder host
 // of the export's own requests), so they carry none.
@@ -156,8 +262,9 @@ func TestSiteWithoutServerNamesNoHost(t *testing.T) {
 }
 
 // TestViewerFindsExportedFiles runs the viewer's static-mode mapping (web/files.js, under node) on
-// the requests the viewer makes, and checks that each names a file of the export, or the live
-// server when one is configured. It needs node, and is skipped without it.
+// the requests the viewer makes, with the snapshot days an export's page lists, for each choice
+// of --snapshots: each names a file of the export, or the live server when one is configured, or
+// nothing. It needs node, and is skipped without it.
 func TestViewerFindsExportedFiles(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -167,12 +274,23 @@ func TestViewerFindsExportedFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	sum, err := Site(context.Background(), ds, atlas, Config{Dir: dir, BasemapFormat: BasemapPNG, BasemapMaxZoom: 0, Workers: 1})
-	if err != nil {
-		t.Fatal(err)
+	for _, every := range []string{SnapshotsMonthly, SnapshotsYearly, SnapshotsToday} {
+		t.Run(every, func(t *testing.T) {
+			dir := t.TempDir()
+			sum, err := Site(context.Background(), ds, atlas, Config{Dir: dir, Snapshots: every, BasemapFormat: BasemapPNG, BasemapMaxZoom: 0, Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			days := SnapshotDays(ds, sum.Day, every)
+			checkDownloads(t, dir, days)
+			viewerFindsFiles(t, node, dir, ds, days, SnapshotDays(ds, sum.Day, SnapshotsMonthly), pageSnapshotDays(t, dir, "index.html"))
+		})
 	}
-	days := SnapshotDays(ds, sum.Day)
+}
+
+// viewerFindsFiles checks the viewer's mapping on the export in dir, whose snapshots are of days
+// (listed in its page as listed), against its files; a month's first day not in days has no file.
+func viewerFindsFiles(t *testing.T, node, dir string, ds *geo.Dataset, days, months []geo.Day, listed []string) {
 	from, today := days[0].String(), days[len(days)-1].String()
 	const server = "https://atlas.example"
 	// Want is "file" for a file of the export, "" for nothing, else the URL.
@@ -200,15 +318,30 @@ func TestViewerFindsExportedFiles(t *testing.T) {
 			reqs = append(reqs, request{"/collections/sites/items", f + "at=" + d.String() + "&limit=1000&download=1", "", "file"})
 		}
 	}
+	// A month's first day with no snapshot: hidden without a server, the server's with one.
+	without := 0
+	for _, d := range months {
+		if !slices.Contains(days, d) {
+			q := "at=" + d.String() + "&limit=1000&download=1"
+			reqs = append(reqs,
+				request{"/collections/sites/items", q, "", ""},
+				request{"/collections/sites/items", q, server, server + "/collections/sites/items?" + q})
+			without++
+		}
+	}
+	if len(days) < len(months) && without == 0 {
+		t.Errorf("no month's first day lacks a snapshot, with %d snapshots of %d months", len(days), len(months))
+	}
 	for _, s := range ds.Sites {
 		reqs = append(reqs, request{"/collections/sites/items/" + s.ID, "properties=events,notes", "", "file"})
 	}
 	in, _ := json.Marshal(reqs)
+	snapshots, _ := json.Marshal(listed)
 	files, err := filepath.Abs(filepath.Join("..", "web", "files.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := fmt.Sprintf(`import(%q).then((m) => console.log(JSON.stringify(%s.map((r) => m.staticURL(r.Path, r.Query, r.Server, {from: %q, to: %q})))))`, files, in, from, today)
+	script := fmt.Sprintf(`import(%q).then((m) => console.log(JSON.stringify(%s.map((r) => m.staticURL(r.Path, r.Query, r.Server, new Set(%s))))))`, files, in, snapshots)
 	out, err := exec.Command(node, "-e", script).Output()
 	if err != nil {
 		t.Fatalf("node: %v", err)

@@ -20,7 +20,12 @@ const $ = (id) => document.getElementById(id);
 const body = document.body;
 const embed = body.dataset.mode === 'embed';
 const root = body.dataset.root || '';
-const api = new Api(root, { static: body.dataset.static === '1', server: body.dataset.serverUrl || '' });
+const api = new Api(root, {
+  static: body.dataset.static === '1',
+  server: body.dataset.serverUrl || '',
+  snapshots: body.dataset.snapshots || '',
+  snapshotDays: body.dataset.snapshotDays || '',
+});
 
 function escapeHTML(s) {
   return String(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
@@ -74,7 +79,6 @@ async function start() {
   const vocab = applyVocabulary(doc);
   const history = prepareHistory(doc);
   const time = timeScale(history);
-  api.setDays(time.start, time.today);
   const { state, problems } = parseState(location.search, vocab.order);
   // Filters on values no site has would show an empty map: drop them and say so.
   for (const [field, key, what] of [['countries', 'country', 'country'], ['providers', 'provider', 'provider']]) {

@@ -17,26 +17,24 @@ export class ApiError extends Error {
 export class Api {
   /**
    * @param {string} root the path the service is mounted at, "" at the host's root
-   * @param {{static?: boolean, server?: string}} opts static: the page is a static export, whose
-   *   files answer (files.js); server: a live server for what they cannot
+   * @param {{static?: boolean, server?: string, snapshots?: string, snapshotDays?: string}} opts
+   *   static: the page is a static export, whose files answer (files.js); server: a live server
+   *   for what they cannot; snapshotDays: the days (YYYY-MM-DD, separated by spaces) with download
+   *   snapshots, and snapshots the rule they follow (monthly, yearly or today)
    */
-  constructor(root, { static: isStatic = false, server = '' } = {}) {
+  constructor(root, { static: isStatic = false, server = '', snapshots = '', snapshotDays = '' } = {}) {
     this.root = root;
     this.static = isStatic;
     this.server = server;
     this.memo = new Map();
-    /** On a static export, the days with download snapshots, {from, to}; see setDays. */
-    this.snapshots = null;
-  }
-
-  /** Tells a static export's Api the history's first month (YYYY-MM-01) and today. */
-  setDays(firstMonth, today) {
-    this.snapshots = { from: firstMonth, to: today };
+    /** On a static export, the rule of the days with download snapshots, and those days. */
+    this.snapshots = snapshots;
+    this.snapshotDays = new Set(snapshotDays.split(' ').filter(Boolean));
   }
 
   /** Returns the path of an endpoint with a query string ('' when a static export has none). */
   url(path, query = '') {
-    if (this.static) return staticURL(path, query, this.server, this.snapshots);
+    if (this.static) return staticURL(path, query, this.server, this.snapshotDays);
     return this.root + path + (query ? `?${query}` : '');
   }
 

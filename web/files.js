@@ -4,10 +4,10 @@
 /**
  * Returns the URL, relative to the page, of the file that answers path?query in a static export;
  * else the live server's URL for it when one is configured; else '' (nothing answers it).
- * Download snapshots exist for the sites of a whole day, with no filter, on the first of each month
- * from snapshots.from to snapshots.to and on snapshots.to (the export's today).
+ * Download snapshots exist for the sites of a whole day, with no filter, on the days the export
+ * lists in its page (data-snapshot-days, from publish.SnapshotDays): snapshots holds them.
  * @param {string} path @param {string} query @param {string} server
- * @param {{from: string, to: string}} [snapshots] YYYY-MM-DD days
+ * @param {Set<string>} [snapshots] YYYY-MM-DD days
  */
 export function staticURL(path, query, server, snapshots) {
   const params = new URLSearchParams(query);
@@ -24,10 +24,22 @@ export function staticURL(path, query, server, snapshots) {
     // parameter (a filter, paging, a sort, another format) needs the server.
     const plain = [...params].every(([k, v]) => k === 'at' || k === 'download'
       || (k === 'f' && v === 'csv') || (k === 'limit' && Number(v) >= 1000));
-    const dated = snapshots && at >= snapshots.from && at <= snapshots.to && (at.endsWith('-01') || at === snapshots.to);
+    const dated = Boolean(snapshots?.has(at));
     if (plain && dated) return `downloads/dcatlas-sites-${at}.${params.get('f') === 'csv' ? 'csv' : 'geojson'}`;
   }
   return live;
+}
+
+/**
+ * Says on which days an export has download snapshots, after "downloads of every site", from the
+ * rule the page names (data-snapshots: monthly, yearly or today, see publish.SnapshotDays).
+ */
+export function snapshotDaysSaid(rule) {
+  switch (rule) {
+    case 'yearly': return 'on 1 January of each year and today';
+    case 'today': return 'for today only';
+    default: return 'on the first of each month and today';
+  }
 }
 
 /** Returns the file of a viewer page in a static export: map is index.html, embed embed.html. */

@@ -6,6 +6,7 @@ import { formatDay, formatDayShort, formatEDTF, CHANGED_WORDS } from './dates.js
 import { textMatch, stateAt } from './status.js';
 import { allStatuses, downloadQuery, toQuery } from './state.js';
 import { symbol } from './symbols.js';
+import { snapshotDaysSaid } from './files.js';
 import { inService } from './derive.js';
 import { countryName, el, placeName, reducedMotion } from './map.js';
 
@@ -341,7 +342,7 @@ export function renderFilters(ctx, d, st) {
   $('downloads-summary').textContent = !st.statuses.length
     ? 'No status is chosen above, so there is nothing to download.'
     : files ? `${n} site${n === 1 ? '' : 's'} on ${formatDay(d.at)}, with the filters above.`
-      : 'This copy of the atlas has downloads of every site on the first of each month and today, without filters.';
+      : `This copy of the atlas has downloads of every site ${snapshotDaysSaid(ctx.api.snapshots)}, without filters.`;
 }
 
 // --- what changed ---------------------------------------------------------------------------------
