@@ -45,6 +45,8 @@ func TestPMTilesInMapLibre(t *testing.T) {
 
 	// WebGL on the CPU, for MapLibre without a GPU.
 	ctx := nginxtest.Browser(t, chromium, 900, 600, 2*time.Minute, chromedp.Flag("enable-unsafe-swiftshader", true))
+	// The page asks nothing of another host: the test fails naming any URL it does.
+	nginxtest.WatchTab(t, ctx, base)
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/index.html")); err != nil {
 		t.Fatalf("loading the page: %v", err)

@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"dcatlas/internal/heavytest"
+	"dcatlas/internal/nginxtest"
 )
 
 // The browser tests build the real binary, serve Alibaba Cloud's built-in data file with it (the
@@ -325,11 +326,12 @@ func startBrowser(t *testing.T, chromium string) *browser {
 }
 
 // page is one tab on the viewer. It records every request the page makes, console errors and
-// uncaught exceptions, and checks them when the test ends.
+// uncaught exceptions, and checks them when the test ends; off keeps what it asks of other hosts.
 type page struct {
 	t    *testing.T
 	srv  *server
 	ctx  context.Context
+	off  *nginxtest.Offsite
 	mu   sync.Mutex
 	reqs []string
 	errs []string
@@ -346,8 +348,12 @@ var desktop = viewport{1280, 800, 1}
 // (emulation, throttling) run before the page loads.
 func (b *browser) open(t *testing.T, srv *server, path string, vp viewport, setup ...chromedp.Action[chromedp.Void]) *page {
 	t.Helper()
-	p := &page{t: t, srv: srv}
+	p := &page{t: t, srv: srv, off: nginxtest.NewOffsite(srv.base)}
 	tab, cancelTab := chromedp.NewContext(b.ctx, chromedp.WithListener(p.listen))
+	if err := p.off.Watch(tab); err != nil {
+		cancelTab()
+		t.Fatalf("opening a tab: %v", err)
+	}
 	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
 	p.ctx = ctx
 	t.Cleanup(func() {
@@ -390,25 +396,12 @@ func (p *page) listen(ev any) {
 	}
 }
 
-// check fails the test on a request to another host, an uncaught exception, a console error or a
-// content-security-policy violation.
+// check fails the test on a request to another host (named by p.off), an uncaught exception, a
+// console error or a content-security-policy violation.
 func (p *page) check() {
+	p.off.Check(p.t)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, r := range p.reqs {
-		u, err := url.Parse(r)
-		if err != nil {
-			p.t.Errorf("the page requested an unparsable URL %q", r)
-			continue
-		}
-		switch u.Scheme {
-		case "data", "blob", "about":
-			continue
-		}
-		if u.Host != p.srv.host {
-			p.t.Errorf("the page made a request to another host: %s", r)
-		}
-	}
 	for _, e := range p.errs {
 		p.t.Errorf("the page reported: %s", e)
 	}

@@ -28,8 +28,10 @@ import (
 
 // TestStaticSite runs the browser suite's core checks on the atlas exported as static files
 // (dcatlas export site, without --server-url), served by nginx to Chromium that reaches no other
-// host: slider, playback, filters, search, popups with their sources, permalinks, downloads, the
-// live server's parts hidden, and no link of the page that nginx cannot answer. The figures to
+// host: slider, playback, filters, search, popups with their sources, permalinks, downloads (of
+// the default monthly snapshots and of an export with --snapshots yearly), the live server's
+// parts hidden, and no link of the page that nginx cannot answer. Every tab fails its test naming
+// each URL it asks of another host (nginxtest.Offsite, in page.check). The figures to
 // match come from a dcatlas server on the same data. It needs Chromium and nginx.
 func TestStaticSite(t *testing.T) {
 	if testing.Short() {
@@ -65,13 +67,22 @@ func TestStaticSite(t *testing.T) {
 	if err := export.Site(context.Background(), []string{"site", "--basemap-maxzoom", "0", "--server-url", base + "/live", filepath.Join(www, "served")}, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
+	// A third, in /yearly/, with the download snapshots of 1 January only (and today), no server.
+	if err := export.Site(context.Background(), []string{"site", "--basemap-maxzoom", "0", "--snapshots", "yearly", filepath.Join(www, "yearly")}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
 
 	b := &browser{ctx: nginxtest.Browser(t, chromium, 1280, 800, 15*time.Minute)}
 	t.Run("SliderCounts", func(t *testing.T) { testStaticSlider(t, site, live, b) })
 	t.Run("Playback", func(t *testing.T) { testStaticPlayback(t, site, live, b) })
 	t.Run("Filters", func(t *testing.T) { testStaticFilters(t, site, live, b) })
 	t.Run("SearchPopupPermalink", func(t *testing.T) { testStaticPermalink(t, site, live, b) })
-	t.Run("Downloads", func(t *testing.T) { testStaticDownloads(t, site, live, b) })
+	t.Run("Downloads", func(t *testing.T) {
+		testStaticDownloads(t, site, live, b, "", "2024-07-01", "2024-07-15", "first of each month")
+	})
+	t.Run("YearlyDownloads", func(t *testing.T) {
+		testStaticDownloads(t, site, live, b, "/yearly", "2019-01-01", "2019-03-01", "1 January of each year")
+	})
 	t.Run("NoLiveServer", func(t *testing.T) { testStaticWithoutServer(t, site, b) })
 	t.Run("DarkBaseMap", func(t *testing.T) { testStaticDarkBaseMap(t, site, b) })
 	t.Run("EveryLinkAnswers", func(t *testing.T) { testStaticLinks(t, site, b, "") })
@@ -270,10 +281,15 @@ func testStaticPermalink(t *testing.T, site, live *server, b *browser) {
 	}
 }
 
-func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
-	const day = "2024-07-01"
-	p := staticPage(t, site, b, "", "at="+day, day)
-	p.screenshot("static-site-" + day + ".png")
+// testStaticDownloads checks the download buttons of the export in dir on day, which has a
+// snapshot: they name its files, which hold the sites the map shows, as the server answers. On
+// the day other, which has none, and on day with a filter, the buttons hide and the page says on
+// which days there are downloads (said).
+func testStaticDownloads(t *testing.T, site, live *server, b *browser, dir, day, other, said string) {
+	p := staticPage(t, site, b, dir, "at="+day, day)
+	if dir == "" {
+		p.screenshot("static-site-" + day + ".png")
+	}
 	shown := eval[[]string](p, `window.dcatlas.ids()`)
 	var want []string
 	for _, f := range live.items(t, "at="+day).Features {
@@ -283,8 +299,12 @@ func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 	if len(shown) == 0 || !slices.Equal(shown, want) {
 		t.Fatalf("the page shows %d sites on %s, the server %d", len(shown), day, len(want))
 	}
+	href := eval[string](p, `document.getElementById('download-geojson').href`)
+	if want := site.base + dir + "/downloads/dcatlas-sites-" + day + ".geojson"; href != want {
+		t.Errorf("the GeoJSON download is %s, want the snapshot %s", href, want)
+	}
 	var fc featureCollection
-	if err := json.Unmarshal(site.body(t, eval[string](p, `document.getElementById('download-geojson').href`)), &fc); err != nil {
+	if err := json.Unmarshal(site.body(t, href), &fc); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
@@ -299,14 +319,14 @@ func testStaticDownloads(t *testing.T, site, live *server, b *browser) {
 	if !slices.Equal(ids, shown) {
 		t.Errorf("the CSV download holds %d sites, the map shows %d", len(ids), len(shown))
 	}
-	// A filtered view, or a day between the slider's stops, has no file: the buttons hide and say so.
-	for _, q := range []string{"at=" + day + "&country=CN", "at=2024-07-15"} {
-		p := staticPage(t, site, b, "", q, strings.TrimPrefix(strings.Split(q, "&")[0], "at="))
+	// A filtered view, or a day with no snapshot, has no file: the buttons hide and say so.
+	for _, q := range []string{"at=" + day + "&country=CN", "at=" + other} {
+		p := staticPage(t, site, b, dir, q, strings.TrimPrefix(strings.Split(q, "&")[0], "at="))
 		if !eval[bool](p, `document.getElementById('download-geojson').hidden && document.getElementById('download-csv').hidden`) {
 			t.Errorf("%s: the download buttons show, with no file to download", q)
 		}
-		if got := eval[string](p, `document.getElementById('downloads-summary').textContent`); !strings.Contains(got, "first of each month") {
-			t.Errorf("%s: the downloads say %q", q, got)
+		if got := eval[string](p, `document.getElementById('downloads-summary').textContent`); !strings.Contains(got, said) {
+			t.Errorf("%s: the downloads say %q, want %q", q, got, said)
 		}
 	}
 }

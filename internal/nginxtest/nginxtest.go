@@ -1,6 +1,7 @@
 // Package nginxtest serves a directory of static files with nginx to a headless Chromium that
-// reaches no other host: how the browser tests check the atlas exported as files (dcatlas export
-// site, PMTiles archives). It is for tests only.
+// reaches no other host, and names what Chromium asks of one anyway (Offsite): how the browser
+// tests check the atlas exported as files (dcatlas export site, PMTiles archives). It is for
+// tests only.
 package nginxtest
 
 import (
