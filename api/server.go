@@ -121,6 +121,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.SchemeExtractor = schemeFromHeaders(echo.ExtractSchemeFromHeaders())
 	s.metrics = newMetrics(s)
 	s.common = []headerValue{
 		{"Access-Control-Allow-Origin", []string{"*"}},
@@ -175,6 +176,19 @@ func (s *Server) baseURL(c echo.Context) string {
 		return s.opts.BaseURL
 	}
 	return c.Scheme() + "://" + c.Request().Host
+}
+
+// schemeFromHeaders is Echo's default way to tell a request's scheme, trusted: the forwarding
+// headers count only from loopback and private addresses. It parses the peer's address only when
+// there is a forwarding header to trust, not for every request.
+func schemeFromHeaders(trusted echo.SchemeExtractor) echo.SchemeExtractor {
+	return func(req *http.Request) string {
+		if h := req.Header; req.TLS == nil && h[echo.HeaderXForwardedProto] == nil && h[echo.HeaderXForwardedProtocol] == nil &&
+			h[echo.HeaderXForwardedSsl] == nil && h[echo.HeaderXUrlScheme] == nil {
+			return "http"
+		}
+		return trusted(req)
+	}
 }
 
 // observe counts every request in the metrics and logs it, timing it once for both. Errors are
