@@ -167,7 +167,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Under pressure (over half the cap open), connections idle for 5 s are closed.
 	conns := connlimit.New(cfg.maxConns, 5*time.Second)
-	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, Atlas: atlas,
+	var requestLog io.Writer // request lines are written straight to the buffer, in the logger's form
+	if level <= slog.LevelInfo {
+		requestLog = logs
+	}
+	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, RequestLog: requestLog, Atlas: atlas,
 		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, WorkBytes: mem.workBytes, WorkWait: cfg.workWait, WorkSlots: cfg.workSlots,
 		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution,
 		HideMetrics: cfg.metricsAddr != "",

@@ -71,8 +71,15 @@ func BenchmarkHitItemsAt(b *testing.B) {
 func BenchmarkHitTimeline(b *testing.B) { benchmarkHit(b, "/timeline") }
 func BenchmarkHitSiteTile(b *testing.B) { benchmarkHit(b, "/tiles/sites/2/3/1.mvt") }
 
-// BenchmarkHitLogged is a hit with a request log line written as in production (JSON, info level).
+// BenchmarkHitLogged is a hit with a request log line written as in production (serve.go: JSON,
+// info level, the line written straight to the log's writer).
 func BenchmarkHitLogged(b *testing.B) {
+	log := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	benchmarkHitWith(b, "/tiles/sites/0/0/0.mvt", Options{Logger: log, RequestLog: io.Discard})
+}
+
+// BenchmarkHitSlogged is BenchmarkHitLogged with the line written by the logger's JSON handler.
+func BenchmarkHitSlogged(b *testing.B) {
 	log := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	benchmarkHitWith(b, "/tiles/sites/0/0/0.mvt", Options{Logger: log})
 }

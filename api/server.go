@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -34,6 +35,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
+	// RequestLog, when set, receives the request lines instead of Logger: the lines Logger's
+	// JSON handler would write at level info, written directly (see requestLine). Set it only
+	// for such a logger, writing to this writer, at level info or below.
+	RequestLog io.Writer
 	// RateLimit, when above zero, limits each client IP to this many requests per second, with
 	// bursts of RateBurst; beyond it the server answers 429 with Retry-After.
 	RateLimit float64
@@ -87,6 +92,7 @@ type Server struct {
 	frameDeny []string
 	limiter   *limiter // nil when rate limiting is off
 	started   time.Time
+	lines     lineBuffers // of Options.RequestLog
 }
 
 // New returns a Server for the dataset, ready to serve.
@@ -115,6 +121,7 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.SchemeExtractor = schemeFromHeaders(echo.ExtractSchemeFromHeaders())
 	s.metrics = newMetrics(s)
 	s.common = []headerValue{
 		{"Access-Control-Allow-Origin", []string{"*"}},
@@ -171,6 +178,19 @@ func (s *Server) baseURL(c echo.Context) string {
 	return c.Scheme() + "://" + c.Request().Host
 }
 
+// schemeFromHeaders is Echo's default way to tell a request's scheme, trusted: the forwarding
+// headers count only from loopback and private addresses. It parses the peer's address only when
+// there is a forwarding header to trust, not for every request.
+func schemeFromHeaders(trusted echo.SchemeExtractor) echo.SchemeExtractor {
+	return func(req *http.Request) string {
+		if h := req.Header; req.TLS == nil && h[echo.HeaderXForwardedProto] == nil && h[echo.HeaderXForwardedProtocol] == nil &&
+			h[echo.HeaderXForwardedSsl] == nil && h[echo.HeaderXUrlScheme] == nil {
+			return "http"
+		}
+		return trusted(req)
+	}
+}
+
 // observe counts every request in the metrics and logs it, timing it once for both. Errors are
 // answered here, so that both see the status sent.
 func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
@@ -189,22 +209,19 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 // logRequest writes the request's log line.
 func (s *Server) logRequest(c echo.Context, start, end time.Time) {
 	req, res := c.Request(), c.Response()
-	h := s.log.Handler()
-	if !h.Enabled(req.Context(), slog.LevelInfo) {
+	l := requestLine{end: end, method: req.Method, path: req.URL.Path, query: req.URL.RawQuery,
+		status: res.Status, size: res.Size, elapsed: end.Sub(start).Microseconds()}
+	// A log that cannot be written has nowhere to report it.
+	if s.opts.RequestLog != nil {
+		b := s.lines.get()
+		*b = l.appendJSON(*b)
+		_, _ = s.opts.RequestLog.Write(*b)
+		s.lines.put(b)
 		return
 	}
-	// The record is built here rather than by Logger.Info, which would box every value and look
-	// up the caller's source line (not logged) on each request.
-	r := slog.NewRecord(end, slog.LevelInfo, "request", 0)
-	r.AddAttrs(
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
-		slog.String("query", req.URL.RawQuery),
-		slog.Int("status", res.Status),
-		slog.Int64("bytes", res.Size),
-		slog.Int64("duration_us", end.Sub(start).Microseconds()), // an integer: slog formats floats through encoding/json
-	)
-	_ = h.Handle(req.Context(), r) // a log that cannot be written has nowhere to report it
+	if h := s.log.Handler(); h.Enabled(req.Context(), slog.LevelInfo) {
+		_ = h.Handle(req.Context(), l.record())
+	}
 }
 
 func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/tls"
 	"encoding/json"
 	"flag"
 	"io"
@@ -270,4 +271,35 @@ func dayOf(t testing.TB, s string) geo.Day {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// TestSchemeAsEcho checks that the server tells a request's scheme as Echo's default extractor
+// does, for every combination of peer and forwarding headers.
+func TestSchemeAsEcho(t *testing.T) {
+	echoScheme, ours := echo.ExtractSchemeFromHeaders(), schemeFromHeaders(echo.ExtractSchemeFromHeaders())
+	headers := []http.Header{
+		{},
+		{"X-Forwarded-Proto": {"https"}},
+		{"X-Forwarded-Proto": {"http, HTTPS"}},
+		{"X-Forwarded-Proto": {""}},
+		{"X-Forwarded-Protocol": {"wss"}},
+		{"X-Forwarded-Ssl": {"on"}},
+		{"X-Url-Scheme": {"https"}},
+		{"X-Forwarded-Proto": {"gopher"}, "X-Url-Scheme": {"https"}},
+	}
+	peers := []string{"127.0.0.1:5000", "10.1.2.3:80", "203.0.113.9:443", "[::1]:1", "[2001:db8::1]:2", "@", "", "garbage"}
+	for _, h := range headers {
+		for _, peer := range peers {
+			for _, secure := range []bool{false, true} {
+				req := httptest.NewRequest(http.MethodGet, "/", nil)
+				req.Header, req.RemoteAddr, req.TLS = h, peer, nil
+				if secure {
+					req.TLS = &tls.ConnectionState{}
+				}
+				if got, want := ours(req), echoScheme(req); got != want {
+					t.Errorf("%v from %q, TLS %v: %q, Echo says %q", h, peer, secure, got, want)
+				}
+			}
+		}
+	}
 }

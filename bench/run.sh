@@ -279,30 +279,38 @@ percore() {
         esac
         echo "round $r/$ROUNDS: $server ${PATHS[$i]} …" >&2
         t0=$(cpu_ticks $pids)
+        w0=$(core_ticks 1)
         res=$(bench "$url")
         t1=$(cpu_ticks $pids)
+        w1=$(core_ticks 1)
         read -r rps p50 p99 errs reqs <<<"$res"
         [ "$errs" = 0 ] || { echo "bench: $server ${PATHS[$i]}: $errs errors/non-2xx" >&2; failed=1; }
-        echo "$rps $(to_ms "$p99") $(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }')" >>"$tmp/runs/$server.$i"
+        echo "$rps $(to_ms "$p99") $(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$reqs" 'BEGIN { printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0) }') $(busy_percent "$w0" "$w1")" >>"$tmp/runs/$server.$i"
       done
     done
   done
   {
-    printf '%-53s %7s %10s %10s %6s %18s %6s %16s %6s %10s %6s\n' endpoint bytes "dcatlas r/s" "bare r/s" ratio "p99 dcatlas/bare" ratio "CPU µs/req d/b" ratio "nginx r/s" "/nginx"
+    printf '%-53s %7s %10s %10s %6s %18s %6s %16s %6s %10s %6s %9s\n' endpoint bytes "dcatlas r/s" "bare r/s" ratio "p99 dcatlas/bare" ratio "CPU µs/req d/b" ratio "nginx r/s" "/nginx" "wrk d/b"
     for i in "${!PATHS[@]}"; do
-      local d_rps b_rps n_rps d_p99 b_p99 d_cpu b_cpu
+      local d_rps b_rps n_rps d_p99 b_p99 d_cpu b_cpu d_wrk b_wrk
       d_rps=$(median 1 "$tmp/runs/dcatlas.$i") b_rps=$(median 1 "$tmp/runs/bare.$i") n_rps=$(median 1 "$tmp/runs/nginx.$i")
       d_p99=$(median 2 "$tmp/runs/dcatlas.$i") b_p99=$(median 2 "$tmp/runs/bare.$i")
       d_cpu=$(median 3 "$tmp/runs/dcatlas.$i") b_cpu=$(median 3 "$tmp/runs/bare.$i")
-      awk -v path="${PATHS[$i]}" -v bytes="$(stat -c %s "$tmp/www/e$i")" -v d="$d_rps" -v b="$b_rps" -v n="$n_rps" -v dp="$d_p99" -v bp="$b_p99" -v dc="$d_cpu" -v bc="$b_cpu" 'BEGIN {
-        printf "%-53s %7d %10.0f %10.0f %6.2f %18s %6.2f %16s %6.2f %10.0f %6.2f\n", path, bytes, d, b, (b > 0 ? d / b : 0),
-          sprintf("%.1f / %.1f ms", dp, bp), (bp > 0 ? dp / bp : 0), sprintf("%.1f / %.1f", dc, bc), (dc > 0 ? bc / dc : 0), n, (n > 0 ? d / n : 0)
+      d_wrk=$(median 4 "$tmp/runs/dcatlas.$i") b_wrk=$(median 4 "$tmp/runs/bare.$i")
+      awk -v path="${PATHS[$i]}" -v bytes="$(stat -c %s "$tmp/www/e$i")" -v d="$d_rps" -v b="$b_rps" -v n="$n_rps" -v dp="$d_p99" -v bp="$b_p99" -v dc="$d_cpu" -v bc="$b_cpu" -v dw="$d_wrk" -v bw="$b_wrk" 'BEGIN {
+        printf "%-53s %7d %10.0f %10.0f %6.2f %18s %6.2f %16s %6.2f %10.0f %6.2f %9s\n", path, bytes, d, b, (b > 0 ? d / b : 0),
+          sprintf("%.1f / %.1f ms", dp, bp), (bp > 0 ? dp / bp : 0), sprintf("%.1f / %.1f", dc, bc), (dc > 0 ? bc / dc : 0), n, (n > 0 ? d / n : 0),
+          sprintf("%d / %d%%", dw, bw)
       }'
     done
     echo
     echo "ratio = dcatlas ÷ bare: req/s, then p99, then requests per CPU-second (bare's CPU per request ÷ dcatlas's);"
     echo "/nginx = dcatlas req/s ÷ nginx req/s. CPU per request (user + system time of the server's process"
     echo "over the run ÷ requests answered) is what other work on a shared machine disturbs least."
+    echo "wrk d/b = how busy wrk's core was against dcatlas and against bare: a load generator near 100 % rarely"
+    echo "sleeps, so the server it loads rarely pays to wake it (a wake-up per response otherwise, several µs"
+    echo "of kernel time in this VM): a server a little slower than wrk pays more CPU per request than one"
+    echo "that keeps wrk busy."
     echo "goal (issue 15): ratio ≥ 0.90 and p99 ratio ≤ 1.25 on every row"
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } >>"$tmp/report.txt"
@@ -320,6 +328,16 @@ publish_report() {
   echo
   echo "written to bench/results/latest.txt (raw wrk output in bench/results/latest-wrk.txt)"
   [ "$failed" = 0 ] || die "some requests failed; see bench/results/latest-wrk.txt"
+}
+
+# core_ticks CPU prints the clock ticks the core has spent busy and in all, from /proc/stat.
+core_ticks() {
+  awk -v cpu="cpu$1" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+
+# busy_percent "BUSY0 ALL0" "BUSY1 ALL1" prints how busy a core was between two core_ticks.
+busy_percent() {
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2]; printf "%.0f", (d > 0 ? 100 * (y[1] - x[1]) / d : 0) }'
 }
 
 # cpu_ticks PID... prints the CPU time (user + system, in clock ticks) the processes have used.

@@ -5,7 +5,6 @@
 package connlimit
 
 import (
-	"container/list"
 	"context"
 	"errors"
 	"net"
@@ -27,20 +26,50 @@ type Limiter struct {
 
 	mu    sync.Mutex
 	conns map[net.Conn]*connInfo
-	idle  *list.List // idle connections, idle longest first; values are net.Conn
+	idle  connInfo // the ring of idle connections, idle longest first after it
 
 	refused, reaped atomic.Uint64
 }
 
+// connInfo is an open connection and its place in the ring of idle ones, linked in place so that
+// going idle, which every keep-alive request does, allocates nothing.
 type connInfo struct {
-	idle      *list.Element // in Limiter.idle; nil when not idle
-	idleSince time.Time
+	conn       net.Conn
+	prev, next *connInfo // in Limiter.idle; nil when not idle
+	idleSince  time.Time
+}
+
+// pushIdle puts info last in the ring of idle connections.
+func (l *Limiter) pushIdle(info *connInfo, now time.Time) {
+	info.idleSince = now
+	info.prev, info.next = l.idle.prev, &l.idle
+	l.idle.prev.next = info
+	l.idle.prev = info
+}
+
+// removeIdle takes info out of the ring of idle connections, if it is there.
+func (l *Limiter) removeIdle(info *connInfo) {
+	if info.next == nil {
+		return
+	}
+	info.prev.next, info.next.prev = info.next, info.prev
+	info.prev, info.next = nil, nil
+}
+
+// idlest is the connection idle longest, nil when none is idle.
+func (l *Limiter) idlest() *connInfo {
+	if l.idle.next == &l.idle {
+		return nil
+	}
+	return l.idle.next
 }
 
 // New returns a Limiter holding at most maxConns connections. Once more than half of them are
 // open, connections idle longer than pressureIdle are closed.
 func New(maxConns int, pressureIdle time.Duration) *Limiter {
-	return &Limiter{max: max(1, maxConns), pressureIdle: pressureIdle, conns: map[net.Conn]*connInfo{}, idle: list.New()}
+	l := &Limiter{max: max(1, maxConns), pressureIdle: pressureIdle, conns: map[net.Conn]*connInfo{}}
+	l.idle.prev, l.idle.next = &l.idle, &l.idle
+	return l
 }
 
 // Listener wraps ln so that its Accept enforces the cap.
@@ -82,7 +111,7 @@ func (l *Limiter) admit(c net.Conn) bool {
 			return false
 		}
 	}
-	l.conns[c] = &connInfo{}
+	l.conns[c] = &connInfo{conn: c}
 	l.mu.Unlock()
 	if victim != nil {
 		l.reaped.Add(1)
@@ -93,20 +122,17 @@ func (l *Limiter) admit(c net.Conn) bool {
 
 // takeIdlestLocked forgets the connection idle longest and returns it, or nil when none is idle.
 func (l *Limiter) takeIdlestLocked() net.Conn {
-	e := l.idle.Front()
-	if e == nil {
+	info := l.idlest()
+	if info == nil {
 		return nil
 	}
-	c := e.Value.(net.Conn)
-	l.forgetLocked(c)
-	return c
+	l.forgetLocked(info.conn)
+	return info.conn
 }
 
 func (l *Limiter) forgetLocked(c net.Conn) {
 	if info, ok := l.conns[c]; ok {
-		if info.idle != nil {
-			l.idle.Remove(info.idle)
-		}
+		l.removeIdle(info)
 		delete(l.conns, c)
 	}
 }
@@ -157,14 +183,11 @@ func (l *Limiter) ConnState(c net.Conn, state http.ConnState) {
 	}
 	switch state {
 	case http.StateIdle:
-		if info.idle == nil {
-			info.idle, info.idleSince = l.idle.PushBack(c), time.Now()
+		if info.next == nil {
+			l.pushIdle(info, time.Now())
 		}
 	case http.StateActive:
-		if info.idle != nil {
-			l.idle.Remove(info.idle)
-			info.idle = nil
-		}
+		l.removeIdle(info)
 	case http.StateClosed, http.StateHijacked:
 		l.forgetLocked(c)
 	}
@@ -189,13 +212,12 @@ func (l *Limiter) sweep(now time.Time) {
 	var stale []net.Conn
 	l.mu.Lock()
 	if len(l.conns) > l.max/2 {
-		for e := l.idle.Front(); e != nil; e = l.idle.Front() {
-			c := e.Value.(net.Conn)
-			if now.Sub(l.conns[c].idleSince) <= l.pressureIdle {
+		for info := l.idlest(); info != nil; info = l.idlest() {
+			if now.Sub(info.idleSince) <= l.pressureIdle {
 				break
 			}
-			l.forgetLocked(c)
-			stale = append(stale, c)
+			l.forgetLocked(info.conn)
+			stale = append(stale, info.conn)
 		}
 	}
 	l.mu.Unlock()
