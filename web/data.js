@@ -28,7 +28,7 @@ export class Api {
     this.server = server;
     this.memo = new Map();
     /** On a static export, the rule of the days with download snapshots, and those days. */
-    this.snapshots = snapshots;
+    this.snapshotRule = snapshots;
     this.snapshotDays = new Set(snapshotDays.split(' ').filter(Boolean));
   }
 

@@ -342,7 +342,7 @@ export function renderFilters(ctx, d, st) {
   $('downloads-summary').textContent = !st.statuses.length
     ? 'No status is chosen above, so there is nothing to download.'
     : files ? `${n} site${n === 1 ? '' : 's'} on ${formatDay(d.at)}, with the filters above.`
-      : `This copy of the atlas has downloads of every site ${snapshotDaysSaid(ctx.api.snapshots)}, without filters.`;
+      : `This copy of the atlas has downloads of every site ${snapshotDaysSaid(ctx.api.snapshotRule)}, without filters.`;
 }
 
 // --- what changed ---------------------------------------------------------------------------------
