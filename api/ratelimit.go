@@ -66,21 +66,19 @@ func clientKey(remoteAddr string) string {
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// limitRate answers 429 with Retry-After to a client over its rate, and closes the connection, so
+// limitRate refuses with 429 and Retry-After a client over its rate, and closes the connection, so
 // that a client refused holds no connection open. Only the health checks are exempt; /metrics is
 // not (serve it on its own listener to keep it out of the limit: Options.HideMetrics).
-func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		switch c.Request().URL.Path {
-		case "/healthz", "/readyz":
-			return next(c)
-		}
-		if ok, wait := s.limiter.allow(clientKey(c.Request().RemoteAddr), time.Now()); !ok {
-			s.metrics.limited.Inc()
-			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			c.Response().Header().Set(echo.HeaderConnection, "close")
-			return problemf(http.StatusTooManyRequests, "too many requests from this client; retry after the Retry-After seconds")
-		}
-		return next(c)
+func (s *Server) limitRate(c echo.Context) error {
+	switch c.Request().URL.Path {
+	case "/healthz", "/readyz":
+		return nil
 	}
+	if ok, wait := s.limiter.allow(clientKey(c.Request().RemoteAddr), time.Now()); !ok {
+		s.metrics.limited.Inc()
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		c.Response().Header().Set(echo.HeaderConnection, "close")
+		return problemf(http.StatusTooManyRequests, "too many requests from this client; retry after the Retry-After seconds")
+	}
+	return nil
 }

@@ -132,12 +132,10 @@ func New(ds *geo.Dataset, opts Options) *Server {
 		{"Content-Security-Policy", []string{"default-src 'none'; frame-ancestors 'none'"}},
 	}
 	s.frameDeny = []string{"DENY"}
-	e.Use(s.observe, s.recoverPanics, s.commonHeaders, refuseBodies)
 	if opts.RateLimit > 0 {
 		s.limiter = newLimiter(opts.RateLimit, opts.RateBurst)
-		e.Use(s.limitRate)
 	}
-	e.Use(s.fromCache)
+	e.Use(s.everyRequest)
 	s.echo = e
 	s.registerMetricsRoutes()
 	s.registerOpsRoutes()
@@ -191,12 +189,15 @@ func schemeFromHeaders(trusted echo.SchemeExtractor) echo.SchemeExtractor {
 	}
 }
 
-// observe counts every request in the metrics and logs it, timing it once for both. Errors are
-// answered here, so that both see the status sent.
-func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+// everyRequest is the server's one middleware. It counts every request in the metrics and logs
+// it, timing it once for both; errors are answered here, so that both see the status sent. In
+// between, the request goes through the steps of answer. They are steps of one function rather
+// than a chain of middleware because Echo wraps each middleware around the handler anew on every
+// request, a closure each.
+func (s *Server) everyRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		if err := next(c); err != nil {
+		if err := s.answer(c, next); err != nil {
 			c.Error(err)
 		}
 		end := time.Now()
@@ -204,6 +205,33 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		s.logRequest(c, start, end)
 		return nil
 	}
+}
+
+// answer answers a request: the headers of every response and the methods allowed, no request
+// bodies, the rate limit when there is one, then the cache, else the route's handler. A panic
+// becomes a 500.
+func (s *Server) answer(c echo.Context, handler echo.HandlerFunc) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic", "method", c.Request().Method, "path", c.Request().URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			err = problemf(http.StatusInternalServerError, "internal error; it has been logged")
+		}
+	}()
+	if done, err := s.commonHeaders(c); done {
+		return err
+	}
+	if err := refuseBodies(c); err != nil {
+		return err
+	}
+	if s.limiter != nil {
+		if err := s.limitRate(c); err != nil {
+			return err
+		}
+	}
+	return s.fromCache(c, handler)
 }
 
 // logRequest writes the request's log line.
@@ -224,45 +252,29 @@ func (s *Server) logRequest(c echo.Context, start, end time.Time) {
 	}
 }
 
-func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) (err error) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("panic", "method", c.Request().Method, "path", c.Request().URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				err = problemf(http.StatusInternalServerError, "internal error; it has been logged")
-			}
-		}()
-		return next(c)
-	}
-}
-
 // commonHeaders sets the headers every response carries: CORS for public read access, and
-// security headers. Only the embed page may be framed.
-func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		for _, kv := range s.common {
-			h[kv.key] = kv.value
-		}
-		if !strings.HasPrefix(c.Request().URL.Path, "/embed") {
-			h["X-Frame-Options"] = s.frameDeny
-		}
-		req := c.Request()
-		if req.Method == http.MethodOptions {
-			h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
-			h.Set("Access-Control-Allow-Headers", "If-None-Match, Accept, Accept-Encoding, Content-Type")
-			h.Set("Access-Control-Max-Age", "86400")
-			return c.NoContent(http.StatusNoContent)
-		}
-		if req.Method != http.MethodGet && req.Method != http.MethodHead {
-			h.Set("Allow", "GET, HEAD, OPTIONS")
-			return problemf(http.StatusMethodNotAllowed, "method %s not allowed; the service answers GET, HEAD and OPTIONS", req.Method)
-		}
-		return next(c)
+// security headers. Only the embed page may be framed. It answers, reporting done, a preflight
+// (OPTIONS) and a method other than GET and HEAD.
+func (s *Server) commonHeaders(c echo.Context) (done bool, err error) {
+	h := c.Response().Header()
+	for _, kv := range s.common {
+		h[kv.key] = kv.value
 	}
+	req := c.Request()
+	if !strings.HasPrefix(req.URL.Path, "/embed") {
+		h["X-Frame-Options"] = s.frameDeny
+	}
+	if req.Method == http.MethodOptions {
+		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "If-None-Match, Accept, Accept-Encoding, Content-Type")
+		h.Set("Access-Control-Max-Age", "86400")
+		return true, c.NoContent(http.StatusNoContent)
+	}
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		h.Set("Allow", "GET, HEAD, OPTIONS")
+		return true, problemf(http.StatusMethodNotAllowed, "method %s not allowed; the service answers GET, HEAD and OPTIONS", req.Method)
+	}
+	return false, nil
 }
 
 // refuseBodies answers 400 to a request with a Transfer-Encoding, and closes its connection. The
@@ -270,14 +282,12 @@ func (s *Server) commonHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // server keeps only the former) may be a smuggling attempt: what a proxy in front took for the body
 // could be read here as a second request. RFC 9112 §6.3 lets a server refuse it and asks it to close
 // the connection after answering.
-func refuseBodies(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if len(c.Request().TransferEncoding) > 0 {
-			c.Response().Header().Set(echo.HeaderConnection, "close")
-			return problemf(http.StatusBadRequest, "request bodies are not accepted: no Transfer-Encoding (nor Transfer-Encoding with Content-Length)")
-		}
-		return next(c)
+func refuseBodies(c echo.Context) error {
+	if len(c.Request().TransferEncoding) > 0 {
+		c.Response().Header().Set(echo.HeaderConnection, "close")
+		return problemf(http.StatusBadRequest, "request bodies are not accepted: no Transfer-Encoding (nor Transfer-Encoding with Content-Length)")
 	}
+	return nil
 }
 
 // send answers with the response cached under key, building it with build on a miss; build is
@@ -387,20 +397,19 @@ func (s *Server) appendRawKey(dst []byte, c echo.Context) ([]byte, bool) {
 // rawKeySize is enough room for most raw keys, built on the stack.
 const rawKeySize = 256
 
-// fromCache answers a request seen before from the cache, with no parsing, computing or encoding.
+// fromCache answers a request seen before from the cache, with no parsing, computing or encoding;
+// others go to the handler.
 // The raw key is computed here, before the handler reads the clock: an answer built just after
 // midnight may land under the day before (whose key is no longer asked for), never the reverse.
-func (s *Server) fromCache(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		var buf [rawKeySize]byte
-		if raw, ok := s.appendRawKey(buf[:0], c); ok {
-			if r, ok := s.cache.peekRaw(raw); ok {
-				return s.write(c, r)
-			}
-			c.Set(rawKeyName, string(raw))
+func (s *Server) fromCache(c echo.Context, handler echo.HandlerFunc) error {
+	var buf [rawKeySize]byte
+	if raw, ok := s.appendRawKey(buf[:0], c); ok {
+		if r, ok := s.cache.peekRaw(raw); ok {
+			return s.write(c, r)
 		}
-		return next(c)
+		c.Set(rawKeyName, string(raw))
 	}
+	return handler(c)
 }
 
 // write sends an encoded response, honouring If-None-Match and Accept-Encoding. Its headers were
