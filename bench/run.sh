@@ -7,11 +7,11 @@
 #   EXTRA_PATHS='/tiles/sites/2/3/1.mvt' bench/run.sh
 #   MODE=percore bench/run.sh                      # one core each: dcatlas, a bare net/http server, nginx
 #
-# Environment: DURATION (wrk -d, default 10s; 4s per core), THREADS (wrk -t, default 2; 1 per core),
+# Environment: DURATION (wrk -d, default 10s; 2s per core), THREADS (wrk -t, default 2; 1 per core),
 # CONNECTIONS (wrk -c, default 64), EXTRA_PATHS (space-separated paths to add), SERVER_ARGS (more
 # dcatlas flags), DCATLAS_LOG_LEVEL (default info: one JSON log line per request, as in
 # production), MODE (percore: each server pinned to CPU 0, wrk to CPU 1), ROUNDS (per core:
-# interleaved rounds, default 3).
+# interleaved rounds, default 7).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,9 +21,9 @@ case $MODE in
   *) echo "bench: MODE=$MODE: want percore or nothing" >&2; exit 1 ;;
 esac
 if [ "$MODE" = percore ]; then
-  DURATION=${DURATION:-4s}
+  DURATION=${DURATION:-2s}
   THREADS=${THREADS:-1}
-  ROUNDS=${ROUNDS:-3}
+  ROUNDS=${ROUNDS:-7}
   [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench: ROUNDS=$ROUNDS: want a count" >&2; exit 1; }
   # The servers share CPU 0, one at a time; wrk has CPU 1.
   pin_server=(taskset -c 0)
@@ -297,14 +297,20 @@ percore() {
       d_p99=$(median 2 "$tmp/runs/dcatlas.$i") b_p99=$(median 2 "$tmp/runs/bare.$i")
       d_cpu=$(median 3 "$tmp/runs/dcatlas.$i") b_cpu=$(median 3 "$tmp/runs/bare.$i")
       d_wrk=$(median 4 "$tmp/runs/dcatlas.$i") b_wrk=$(median 4 "$tmp/runs/bare.$i")
-      awk -v path="${PATHS[$i]}" -v bytes="$(stat -c %s "$tmp/www/e$i")" -v d="$d_rps" -v b="$b_rps" -v n="$n_rps" -v dp="$d_p99" -v bp="$b_p99" -v dc="$d_cpu" -v bc="$b_cpu" -v dw="$d_wrk" -v bw="$b_wrk" 'BEGIN {
-        printf "%-53s %7d %10.0f %10.0f %6.2f %18s %6.2f %16s %6.2f %10.0f %6.2f %9s\n", path, bytes, d, b, (b > 0 ? d / b : 0),
-          sprintf("%.1f / %.1f ms", dp, bp), (bp > 0 ? dp / bp : 0), sprintf("%.1f / %.1f", dc, bc), (dc > 0 ? bc / dc : 0), n, (n > 0 ? d / n : 0),
+      # The ratios are medians of each round's ratio (dcatlas and bare run next to each other in a
+      # round), steadier than ratios of medians when the machine's speed drifts between rounds.
+      paste -d' ' "$tmp/runs/dcatlas.$i" "$tmp/runs/bare.$i" |
+        awk '{ print ($5 > 0 ? $1 / $5 : 0), ($6 > 0 ? $2 / $6 : 0), ($3 > 0 ? $7 / $3 : 0) }' >"$tmp/runs/ratio.$i"
+      awk -v path="${PATHS[$i]}" -v bytes="$(stat -c %s "$tmp/www/e$i")" -v d="$d_rps" -v b="$b_rps" -v n="$n_rps" -v dp="$d_p99" -v bp="$b_p99" -v dc="$d_cpu" -v bc="$b_cpu" -v dw="$d_wrk" -v bw="$b_wrk" \
+        -v rr="$(median 1 "$tmp/runs/ratio.$i")" -v rp="$(median 2 "$tmp/runs/ratio.$i")" -v rc="$(median 3 "$tmp/runs/ratio.$i")" 'BEGIN {
+        printf "%-53s %7d %10.0f %10.0f %6.2f %18s %6.2f %16s %6.2f %10.0f %6.2f %9s\n", path, bytes, d, b, rr,
+          sprintf("%.1f / %.1f ms", dp, bp), rp, sprintf("%.1f / %.1f", dc, bc), rc, n, (n > 0 ? d / n : 0),
           sprintf("%d / %d%%", dw, bw)
       }'
     done
     echo
-    echo "ratio = dcatlas ÷ bare: req/s, then p99, then requests per CPU-second (bare's CPU per request ÷ dcatlas's);"
+    echo "ratio = dcatlas ÷ bare, the median of the rounds' ratios: req/s, then p99, then requests per CPU-second"
+    echo "(bare's CPU per request ÷ dcatlas's); the other columns are medians over the rounds;"
     echo "/nginx = dcatlas req/s ÷ nginx req/s. CPU per request (user + system time of the server's process"
     echo "over the run ÷ requests answered) is what other work on a shared machine disturbs least."
     echo "wrk d/b = how busy wrk's core was against dcatlas and against bare: a load generator near 100 % rarely"
