@@ -20,6 +20,11 @@ func benchmarkHitWith(b *testing.B, target string, opts Options) {
 	if rec := get(b, s, target); rec.Code != http.StatusOK {
 		b.Fatalf("%s: %d", target, rec.Code)
 	}
+	benchmarkServe(b, s, target)
+}
+
+// benchmarkServe measures h answering GET target, on both CPUs.
+func benchmarkServe(b *testing.B, h http.Handler, target string) {
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	b.ReportAllocs()
 	cpu0 := cpuTime(b)
@@ -30,7 +35,7 @@ func benchmarkHitWith(b *testing.B, target string, opts Options) {
 		for pb.Next() {
 			clear(w.header)
 			w.code = 0
-			s.ServeHTTP(w, req)
+			h.ServeHTTP(w, req)
 			if w.code != http.StatusOK {
 				b.Fatalf("%d", w.code)
 			}
@@ -82,6 +87,22 @@ func BenchmarkHitLogged(b *testing.B) {
 func BenchmarkHitSlogged(b *testing.B) {
 	log := slog.New(slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	benchmarkHitWith(b, "/tiles/sites/0/0/0.mvt", Options{Logger: log})
+}
+
+// BenchmarkHitBare is the reference of the BenchmarkHit* figures: what bench/bare does for a
+// request (copy the headers dcatlas sent, write the body), in the same harness. The difference is
+// what dcatlas's routing, middleware, cache lookup, metrics and log add to a hit.
+func BenchmarkHitBare(b *testing.B) {
+	rec := get(b, newFullServer(b, Options{}), "/tiles/sites/0/0/0.mvt")
+	header, body := rec.Header().Clone(), rec.Body.Bytes()
+	benchmarkServe(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for k, v := range header {
+			h[k] = v
+		}
+		w.WriteHeader(http.StatusOK)
+		w.Write(body)
+	}), "/tiles/sites/0/0/0.mvt")
 }
 
 // BenchmarkMissItemsAt measures computing and encoding an items answer, as on a cache miss.
