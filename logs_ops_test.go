@@ -3,9 +3,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	"os"
@@ -197,5 +199,24 @@ func TestShutdownAnswersImageQueue(t *testing.T) {
 	t.Logf("answers: %v", counts)
 	if counts[http.StatusServiceUnavailable] == 0 {
 		t.Error("no request was waiting at SIGTERM, or the waiting ones were drawn: nothing was answered 503")
+	}
+}
+
+// TestRequestLogFor checks at which levels the request lines are written straight to the log's
+// output (the server's fast path), and that no level below info loses them nor above gets them.
+func TestRequestLogFor(t *testing.T) {
+	var out bytes.Buffer
+	for _, tc := range []struct {
+		level slog.Level
+		want  io.Writer
+	}{
+		{slog.LevelDebug, &out},
+		{slog.LevelInfo, &out},
+		{slog.LevelWarn, nil},
+		{slog.LevelError, nil},
+	} {
+		if got := requestLogFor(tc.level, &out); got != tc.want {
+			t.Errorf("level %v: request lines to %v, want %v", tc.level, got, tc.want)
+		}
 	}
 }

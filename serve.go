@@ -167,11 +167,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Under pressure (over half the cap open), connections idle for 5 s are closed.
 	conns := connlimit.New(cfg.maxConns, 5*time.Second)
-	var requestLog io.Writer // request lines are written straight to the buffer, in the logger's form
-	if level <= slog.LevelInfo {
-		requestLog = logs
-	}
-	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, RequestLog: requestLog, Atlas: atlas,
+	srv := api.New(ds, api.Options{BaseURL: cfg.baseURL, CacheBytes: cfg.cacheBytes, Logger: log, RequestLog: requestLogFor(level, logs), Atlas: atlas,
 		RateLimit: cfg.rateLimit, RateBurst: cfg.rateBurst, WorkBytes: mem.workBytes, WorkWait: cfg.workWait, WorkSlots: cfg.workSlots,
 		BasemapURL: cfg.basemapURL, BasemapAttribution: cfg.basemapAttribution,
 		HideMetrics: cfg.metricsAddr != "",
@@ -243,5 +239,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// requestLogFor is where the server writes its request lines at the log level: straight to the
+// log's output, in the form of the logger's JSON handler (api.Options.RequestLog), when requests
+// are logged at all (level info or below); else nowhere.
+func requestLogFor(level slog.Level, out io.Writer) io.Writer {
+	if level <= slog.LevelInfo {
+		return out
+	}
 	return nil
 }

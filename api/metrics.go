@@ -118,7 +118,7 @@ func methodLabel(m string) string {
 	return "other"
 }
 
-// countRequest records a request's route, status and duration, once answered (see observe).
+// countRequest records a request's route, status and duration, once answered (see everyRequest).
 func (s *Server) countRequest(c echo.Context, d time.Duration) {
 	rm := s.metrics.forRequest(routeLabel(c), methodLabel(c.Request().Method), c.Response().Status)
 	rm.count.Inc()

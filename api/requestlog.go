@@ -32,7 +32,8 @@ func (l *requestLine) record() slog.Record {
 	return r
 }
 
-// appendJSON appends the line as slog's JSON handler writes its record, newline included.
+// appendJSON appends the line as slog's JSON handler writes its record, newline included, for any
+// end a clock gives (slog leaves out a zero time and flags years past 9999).
 // It is that handler's output, byte for byte (TestRequestLineIsSlogJSON), without its generic
 // machinery: that machinery cost a cached answer a third of its CPU.
 func (l *requestLine) appendJSON(b []byte) []byte {

@@ -45,10 +45,8 @@ func FuzzRequestLine(f *testing.F) {
 	f.Add("GET", "/timeline", "until=2020-01-01", 200, int64(21224), int64(41), int64(1764893947123456789))
 	f.Add("HEAD", "/a\u2028\xff\"\\", "<&>", 404, int64(0), int64(-1), int64(0))
 	f.Fuzz(func(t *testing.T, method, path, query string, status int, size, elapsed, unixNano int64) {
+		// Nanoseconds since 1970 in an int64 span 1677–2262: never slog's zero time nor a year past 9999.
 		l := requestLine{end: time.Unix(0, unixNano).UTC(), method: method, path: path, query: query, status: status, size: size, elapsed: elapsed}
-		if y := l.end.Year(); y < 0 || y >= 10000 {
-			t.Skip("slog writes an error for years outside 0–9999; a request's clock is never there")
-		}
 		if got, want := string(l.appendJSON(nil)), slogLine(t, l); got != want {
 			t.Errorf("line\n got %q\nwant %q", got, want)
 		}

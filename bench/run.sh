@@ -262,7 +262,7 @@ fi
 # percore runs ROUNDS interleaved rounds (every endpoint, the three servers in a rotating order)
 # and prints the medians with their ratios; then the script ends.
 percore() {
-  local r i k n server url res rps p50 p99 errs reqs pids t0 t1 failed=0
+  local r i k n server url res rps p50 p99 errs reqs pids t0 t1 w0 w1 failed=0
   local servers=(dcatlas bare nginx)
   local nginx_workers
   nginx_workers=$(ps -o pid= --ppid "$(cat "$tmp/nginx/nginx.pid")" | tr -d ' ' | tr '\n' ' ')

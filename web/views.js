@@ -330,7 +330,7 @@ export function renderFilters(ctx, d, st) {
   for (const f of ['geojson', 'csv']) {
     const a = $(`download-${f}`);
     const q = downloadQuery(st, ctx.vocab.order, d.at, f);
-    // A static export without a server has a file only for a whole day on the slider's stops.
+    // A static export without a server has a file only for a whole day it lists (data-snapshot-days).
     const href = q ? ctx.api.url('/collections/sites/items', q) : '';
     a.hidden = !href;
     if (href) {

@@ -34,6 +34,7 @@ type OffsiteRequest struct {
 	Failure string // Chromium's error when it failed, such as net::ERR_NAME_NOT_RESOLVED
 }
 
+// String names the request, where it came from and how it failed.
 func (r OffsiteRequest) String() string {
 	s := r.URL + " (from " + r.From
 	if r.Failure != "" {
