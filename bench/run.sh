@@ -290,7 +290,7 @@ percore() {
     done
   done
   {
-    printf '%-53s %7s %10s %10s %6s %18s %6s %16s %6s %10s %6s %9s\n' endpoint bytes "dcatlas r/s" "bare r/s" ratio "p99 dcatlas/bare" ratio "CPU µs/req d/b" ratio "nginx r/s" "/nginx" "wrk d/b"
+    printf '%-53s %7s %10s %10s %6s %18s %6s %16s %6s %10s %6s %9s\n' endpoint bytes "dcatlas r/s" "bare r/s" ratio "p99 dcatlas/bare" ratio "CPU µs/req d/b" ratio "nginx r/s" "/nginx" "CPU1 d/b"
     for i in "${!PATHS[@]}"; do
       local d_rps b_rps n_rps d_p99 b_p99 d_cpu b_cpu d_wrk b_wrk
       d_rps=$(median 1 "$tmp/runs/dcatlas.$i") b_rps=$(median 1 "$tmp/runs/bare.$i") n_rps=$(median 1 "$tmp/runs/nginx.$i")
@@ -313,10 +313,10 @@ percore() {
     echo "(bare's CPU per request ÷ dcatlas's); the other columns are medians over the rounds;"
     echo "/nginx = dcatlas req/s ÷ nginx req/s. CPU per request (user + system time of the server's process"
     echo "over the run ÷ requests answered) is what other work on a shared machine disturbs least."
-    echo "wrk d/b = how busy wrk's core was against dcatlas and against bare: a load generator near 100 % rarely"
-    echo "sleeps, so the server it loads rarely pays to wake it (a wake-up per response otherwise, several µs"
-    echo "of kernel time in this VM): a server a little slower than wrk pays more CPU per request than one"
-    echo "that keeps wrk busy."
+    echo "CPU1 d/b = how busy CPU 1, wrk's core (wrk and whatever else runs there), was against dcatlas and"
+    echo "against bare. A load generator near 100 % rarely sleeps, so the server it loads rarely pays to wake"
+    echo "it (a wake-up per response otherwise, several µs of kernel time in this VM): a server a little"
+    echo "slower than wrk pays more CPU per request than one that keeps wrk busy."
     echo "goal (issue 15): ratio ≥ 0.90 and p99 ratio ≤ 1.25 on every row"
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } >>"$tmp/report.txt"
