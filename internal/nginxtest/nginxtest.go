@@ -41,18 +41,27 @@ func Tools(t *testing.T) (chromium, nginx string) {
 }
 
 // Browser starts headless Chromium at the given window size for at most timeout, with the
-// project's flags and every host but loopback unreachable; it ends with the test. Tabs opened from
-// the context it returns (chromedp.NewContext) share the browser.
+// project's flags and every host but loopback unreachable; it ends with the test, failing it if
+// Chromium asked another host for anything (see refusingProxy). Tabs opened from the context it
+// returns (chromedp.NewContext) share the browser.
 func Browser(t *testing.T, chromium string, width, height int, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	proxy := startRefusingProxy(t)
+	t.Cleanup(func() { proxy.check(t) }) // registered before the browser's: runs once it has closed
+	return launch(t, chromium, proxy, width, height, timeout, extra...)
+}
+
+// launch starts Chromium as Browser does, with proxy for every host but loopback.
+func launch(t testing.TB, chromium string, proxy *refusingProxy, width, height int, timeout time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		// Nothing but the test's nginx can be reached: no name resolves, and every address but
-		// loopback (which Chromium never sends through a proxy) goes to a proxy that is not there.
+		// Nothing but the test's nginx can be reached: no name resolves, and every request but to
+		// loopback (which Chromium never sends through a proxy) goes to a proxy that refuses it.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.ProxyServer("http://127.0.0.1:9"),
+		chromedp.ProxyServer(proxy.URL()),
 		chromedp.WindowSize(width, height),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)

@@ -17,8 +17,9 @@ import (
 // server), heard from Chromium's own events: each request of a tab it watches (the network
 // domain), and each page or frame such a tab opens on another host (the target domain), whose own
 // requests it does not hear. Browser lets no such request through, so without Offsite it would
-// fail unseen. data:, blob: and about: URLs name no host and are not kept. It is safe for
-// concurrent use.
+// fail unseen. data:, blob: and about: URLs name no host and are not kept. It does not hear
+// workers, whose sessions chromedp keeps apart: Browser's proxy does. It is safe for concurrent
+// use.
 type Offsite struct {
 	origin, host string
 	mu           sync.Mutex
@@ -103,6 +104,10 @@ func (o *Offsite) Listen(ev any) {
 			r := &OffsiteRequest{URL: e.Request.URL, From: e.DocumentURL}
 			o.reqs = append(o.reqs, r)
 			o.byID[e.RequestID] = r
+		}
+	case *network.EventWebSocketCreated:
+		if o.elsewhere(e.URL) {
+			o.reqs = append(o.reqs, &OffsiteRequest{URL: e.URL, From: "a WebSocket"})
 		}
 	case *network.EventLoadingFailed:
 		if r := o.byID[e.RequestID]; r != nil {
