@@ -93,6 +93,9 @@ type Server struct {
 	limiter   *limiter // nil when rate limiting is off
 	started   time.Time
 	lines     lineBuffers // of Options.RequestLog
+	// clockSet says Options.Now was given: the day of a request is read from it rather than from
+	// the time the request started (see dayAt).
+	clockSet bool
 }
 
 // New returns a Server for the dataset, ready to serve.
@@ -100,7 +103,8 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	if opts.CacheBytes <= 0 {
 		opts.CacheBytes = DefaultCacheBytes
 	}
-	if opts.Now == nil {
+	clockSet := opts.Now != nil
+	if !clockSet {
 		opts.Now = time.Now
 	}
 	if opts.Logger == nil {
@@ -117,7 +121,8 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	s := &Server{ds: ds, opts: opts, log: opts.Logger, cache: newCache(opts.CacheBytes), started: opts.Now(),
-		work: newWorkLimiter(opts.WorkBytes, opts.WorkSlots, opts.WorkWait), canvases: render.NewCanvases(idleCanvases(opts.WorkSlots))}
+		work: newWorkLimiter(opts.WorkBytes, opts.WorkSlots, opts.WorkWait), canvases: render.NewCanvases(idleCanvases(opts.WorkSlots)),
+		clockSet: clockSet}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -168,6 +173,15 @@ func (s *Server) Drain() {
 // today is the default date of queries.
 func (s *Server) today() geo.Day { return geo.DayFromTime(s.opts.Now()) }
 
+// dayAt is today for a request that started at start, read from the clock once for its timing and
+// its cache key.
+func (s *Server) dayAt(start time.Time) geo.Day {
+	if s.clockSet {
+		return s.today()
+	}
+	return geo.DayFromTime(start)
+}
+
 // baseURL is the URL links start with.
 func (s *Server) baseURL(c echo.Context) string {
 	if s.opts.BaseURL != "" {
@@ -197,7 +211,7 @@ func schemeFromHeaders(trusted echo.SchemeExtractor) echo.SchemeExtractor {
 func (s *Server) everyRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		if err := s.answer(c, next); err != nil {
+		if err := s.answer(c, next, start); err != nil {
 			c.Error(err)
 		}
 		end := time.Now()
@@ -209,8 +223,8 @@ func (s *Server) everyRequest(next echo.HandlerFunc) echo.HandlerFunc {
 
 // answer answers a request: the headers of every response and the methods allowed, no request
 // bodies, the rate limit when there is one, then the cache, else the route's handler. A panic
-// becomes a 500.
-func (s *Server) answer(c echo.Context, handler echo.HandlerFunc) (err error) {
+// becomes a 500. The request started at start.
+func (s *Server) answer(c echo.Context, handler echo.HandlerFunc, start time.Time) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -231,7 +245,7 @@ func (s *Server) answer(c echo.Context, handler echo.HandlerFunc) (err error) {
 			return err
 		}
 	}
-	return s.fromCache(c, handler)
+	return s.fromCache(c, handler, s.dayAt(start))
 }
 
 // logRequest writes the request's log line.
@@ -370,17 +384,17 @@ func (s *Server) headMeta(c echo.Context, key cacheKey, m meta) (bool, error) {
 // rawKeyName is where fromCache keeps a request's raw key for send.
 const rawKeyName = "dcatlas.rawKey"
 
-// appendRawKey appends the key of a response by the request as it came to dst: the day (queries
-// default to today), the host (links use it unless a base URL is set) and the path with its query.
+// appendRawKey appends the key of a response by the request as it came on day to dst: the day
+// (queries default to today), the host (links use it unless a base URL is set) and the path with its query.
 // It returns false for requests whose answer depends on more, such as / (the viewer or JSON, by
 // Accept).
-func (s *Server) appendRawKey(dst []byte, c echo.Context) ([]byte, bool) {
+func (s *Server) appendRawKey(dst []byte, c echo.Context, day geo.Day) ([]byte, bool) {
 	req := c.Request()
 	if req.URL.Path == "/" || (req.Method != http.MethodGet && req.Method != http.MethodHead) {
 		return dst, false
 	}
 	dst = append(dst, "raw\x00"...)
-	dst = strconv.AppendInt(dst, int64(s.today()), 10)
+	dst = strconv.AppendInt(dst, int64(day), 10)
 	dst = append(dst, 0)
 	if s.opts.BaseURL == "" {
 		dst = append(append(append(dst, c.Scheme()...), "://"...), req.Host...)
@@ -401,9 +415,9 @@ const rawKeySize = 256
 // others go to the handler.
 // The raw key is computed here, before the handler reads the clock: an answer built just after
 // midnight may land under the day before (whose key is no longer asked for), never the reverse.
-func (s *Server) fromCache(c echo.Context, handler echo.HandlerFunc) error {
+func (s *Server) fromCache(c echo.Context, handler echo.HandlerFunc, day geo.Day) error {
 	var buf [rawKeySize]byte
-	if raw, ok := s.appendRawKey(buf[:0], c); ok {
+	if raw, ok := s.appendRawKey(buf[:0], c, day); ok {
 		if r, ok := s.cache.peekRaw(raw); ok {
 			return s.write(c, r)
 		}

@@ -303,3 +303,17 @@ func TestSchemeAsEcho(t *testing.T) {
 		}
 	}
 }
+
+// TestDayAt checks the day a request's cache key is read under: the day it started, from the
+// clock it was timed with, unless the server was given a clock of its own.
+func TestDayAt(t *testing.T) {
+	ds := newTestServer(t, Options{}).ds
+	start := time.Date(2026, 12, 4, 23, 59, 59, 0, time.FixedZone("east", 3600)) // 22:59:59 UTC
+	if got, want := New(ds, Options{}).dayAt(start), geo.DayOf(2026, 12, 4); got != want {
+		t.Errorf("real clock: day %v, want %v", got, want)
+	}
+	fixed := func() time.Time { return time.Date(2019, 3, 1, 12, 0, 0, 0, time.UTC) }
+	if got, want := New(ds, Options{Now: fixed}).dayAt(start), geo.DayOf(2019, 3, 1); got != want {
+		t.Errorf("given clock: day %v, want %v", got, want)
+	}
+}
