@@ -117,21 +117,6 @@ func kindScheme(base string) string {
 	return base + "/collections/" + collectionID + "/queryables#/properties/kind"
 }
 
-// kindMeaning says what a kind means, for readers of the feed.
-func kindMeaning(k geo.Kind) string {
-	switch k {
-	case geo.KindPublic:
-		return "open to any customer, run by the provider"
-	case geo.KindGovernment:
-		return "for government customers only"
-	case geo.KindSovereign:
-		return "run under a local trustee or a sovereignty promise"
-	case geo.KindPartner:
-		return "operated by a local partner company"
-	}
-	return ""
-}
-
 // kindLabel is a kind as a reader shows it, such as "Government region".
 func kindLabel(k geo.Kind) string {
 	if k == "" {
@@ -172,7 +157,7 @@ func changeHTML(ch geo.Change) string {
 	}
 	b.WriteString(".</p>")
 	if ch.Site.Kind != "" {
-		fmt.Fprintf(&b, "<p>Kind: %s (%s).</p>", html.EscapeString(string(ch.Site.Kind)), html.EscapeString(kindMeaning(ch.Site.Kind)))
+		fmt.Fprintf(&b, "<p>Kind: %s (%s).</p>", html.EscapeString(string(ch.Site.Kind)), html.EscapeString(ch.Site.Kind.Meaning()))
 	}
 	if e.Note != "" {
 		b.WriteString("<p>" + html.EscapeString(e.Note) + "</p>")

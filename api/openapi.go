@@ -25,13 +25,17 @@ func (s *Server) paramDocs() map[string]paramDoc {
 	for i, p := range s.ds.Providers {
 		providers[i] = p.ID
 	}
+	var kinds []string
+	for _, k := range geo.Kinds() {
+		kinds = append(kinds, string(k)+" ("+k.Meaning()+")")
+	}
 	return map[string]paramDoc{
 		paramBbox:         {paramBbox, "Only sites inside minLon,minLat,maxLon,maxLat (WGS 84). Reversed or out-of-range boxes are rejected.", object{{"type", "array"}, {"minItems", 4}, {"maxItems", 4}, {"items", object{{"type", "number"}}}}},
 		paramDatetime:     {paramDatetime, "Only sites whose lifetime (first certain event to closure) intersects this RFC 3339 instant or interval (A/B, either end .. for open).", str()},
 		paramAt:           {paramAt, "The date whose status is shown (YYYY-MM-DD); default today. Only sites that exist by then are returned, closed ones included.", object{{"type", "string"}, {"format", "date"}}},
 		paramStatus:       {paramStatus, "Only sites whose status at the date is in this comma-separated list.", str()},
 		paramProvider:     {paramProvider, "Only sites of these providers (comma-separated): " + strings.Join(providers, ", ") + ".", str()},
-		paramKind:         {paramKind, "Only sites of these kinds (comma-separated): public (open to any customer, run by the provider), government (for government customers only), sovereign (run under a local trustee or sovereignty promise), partner (operated by a local partner company).", str()},
+		paramKind:         {paramKind, "Only sites of these kinds (comma-separated): " + strings.Join(kinds, ", ") + ".", str()},
 		paramCountry:      {paramCountry, "Only sites in these countries (comma-separated ISO 3166-1 alpha-2 codes).", str()},
 		paramQ:            {paramQ, "Only sites whose name, city, region code or id contains this text, ignoring case (at most 200 characters).", str()},
 		paramLimit:        {paramLimit, "Page size, 1 to 1000 (default 100); larger values are served as 1000.", object{{"type", "integer"}, {"minimum", 1}, {"default", defaultLimit}}},

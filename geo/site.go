@@ -167,6 +167,21 @@ const (
 	KindPartner Kind = "partner"
 )
 
+// Meaning says what the kind means, for readers: "for government customers only".
+func (k Kind) Meaning() string {
+	switch k {
+	case KindPublic:
+		return "open to any customer, run by the provider"
+	case KindGovernment:
+		return "for government customers only"
+	case KindSovereign:
+		return "run under a local trustee or a sovereignty promise"
+	case KindPartner:
+		return "operated by a local partner company"
+	}
+	return ""
+}
+
 // Kinds returns every kind of site, the default first.
 func Kinds() [4]Kind { return [4]Kind{KindPublic, KindGovernment, KindSovereign, KindPartner} }
 
