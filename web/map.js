@@ -188,7 +188,13 @@ export class SiteMap {
     // Labels under the symbols: a label never hides a symbol.
     map.createPane('labels').classList.add('label-pane');
     if (opts.fullscreenTarget?.requestFullscreen) new Fullscreen({ target: opts.fullscreenTarget }).addTo(map);
-    if (opts.legend !== false) new Legend({ open: opts.legendOpen, position: opts.legendPosition, vocab: this.vocab }).addTo(map);
+    if (opts.legend !== false) {
+      this.legend = new Legend({ open: opts.legendOpen, position: opts.legendPosition, vocab: this.vocab }).addTo(map);
+      // Open by default, the legend closes itself the first time it would hide a site (on a
+      // narrower screen it lies over South America); once the reader opens or closes it, it stays.
+      this.legendAuto = Boolean(opts.legendOpen);
+      this.legend.getContainer().querySelector('summary').addEventListener('click', () => { this.legendAuto = false; });
+    }
     this.popup = L.popup({
       className: 'site-popup',
       maxWidth: Math.min(380, container.clientWidth - 48),
@@ -335,6 +341,10 @@ export class SiteMap {
       labelWidth,
       labelHeight: LABEL_H,
     });
+    if (this.legendAuto && this.hidesSite(this.legend.getContainer(), nodes, pb)) {
+      this.legendAuto = false;
+      this.legend.getContainer().querySelector('details').open = false; // its toggle lays out again
+    }
     const keep = new Map();
     for (const n of nodes) {
       const single = n.members.length === 1;
@@ -386,13 +396,22 @@ export class SiteMap {
     this.labels = labels;
   }
 
+  /** Whether the element el, a control, covers a symbol or group of nodes (laid out in pb). */
+  hidesSite(el, nodes, pb) {
+    const [l, t, r, b] = this.boxOf(el, pb);
+    return nodes.some((n) => n.box[0] < r && n.box[2] > l && n.box[1] < b && n.box[3] > t);
+  }
+
   /** The boxes of the map's controls (zoom, legend, attribution…) in pixels of the projection. */
   controlBoxes(pb) {
+    return [...this.container.querySelectorAll('.leaflet-control')].map((e) => this.boxOf(e, pb)).filter((b) => b[2] > b[0] && b[3] > b[1]);
+  }
+
+  /** The box of element e in pixels of the projection, the map showing pb. */
+  boxOf(e, pb) {
     const c = this.container.getBoundingClientRect();
-    return [...this.container.querySelectorAll('.leaflet-control')].map((e) => {
-      const r = e.getBoundingClientRect();
-      return [pb.min.x + r.left - c.left, pb.min.y + r.top - c.top, pb.min.x + r.right - c.left, pb.min.y + r.bottom - c.top];
-    }).filter((b) => b[2] > b[0] && b[3] > b[1]);
+    const r = e.getBoundingClientRect();
+    return [pb.min.x + r.left - c.left, pb.min.y + r.top - c.top, pb.min.x + r.right - c.left, pb.min.y + r.bottom - c.top];
   }
 
   /** The icon of one site, size pixels; dx, dy from the symbol to the site when spread from it. */

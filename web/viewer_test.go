@@ -168,6 +168,7 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 		{"phone 390x844", "/map?at=2024-01-01", viewport{390, 844, 1}},
 		{"phone 360x640", "/map?at=2024-01-01", viewport{360, 640, 1}},
 		{"desktop 1440x900", "/map?at=2024-01-01", viewport{1440, 900, 1}},
+		{"laptop 1280x800", "/map?at=2024-01-01", viewport{1280, 800, 1}},
 		{"embed 800x450", "/embed?at=2024-01-01&controls=play", viewport{800, 450, 1}},
 		{"embed 600x340", "/embed?at=2024-01-01&controls=play", viewport{600, 340, 1}},
 	}
@@ -198,6 +199,12 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 							t.Errorf("zoom %v: %s %q overlaps %s %q", eval[float64](p, `window.dcatlas.map.getZoom()`), bs[i].Kind, bs[i].Name, bs[j].Kind, bs[j].Name)
 						}
 					}
+				}
+				// As the page opens (a reader who zooms moves sites under controls). Not yet on the
+				// smallest phone: there the attribution wraps to two lines over the southern sites and
+				// the full-screen button lies on the North American group (issue 15's note).
+				if zoom < 0 && sz.vp.w >= 390 {
+					checkSitesClear(t, p, bs)
 				}
 			}
 			mapBox := eval[rect](p, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return { Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom }; })()`)
@@ -238,14 +245,31 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 	}
 }
 
+// checkSitesClear checks that no site or group of bs hides under a map control.
+func checkSitesClear(t *testing.T, p *page, bs []rect) {
+	t.Helper()
+	for _, r := range bs {
+		for _, c := range controlBoxes(p) {
+			if r.Kind != "label" && r.overlaps(c) {
+				t.Errorf("the %s %q is under the control %q", r.Kind, r.Name, c.Name)
+			}
+		}
+	}
+}
+
+// controlBoxes are the boxes of the map's controls.
+func controlBoxes(p *page) []rect {
+	return eval[[]rect](p, `[...document.querySelectorAll('.leaflet-control')].map((e) => {
+		const r = e.getBoundingClientRect();
+		return { Kind: 'control', Name: e.className, Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
+	})`)
+}
+
 // checkLabelsClear checks that no label hides under a map control (the legend, the zoom
 // buttons, the attribution).
 func checkLabelsClear(t *testing.T, p *page) {
 	t.Helper()
-	controls := eval[[]rect](p, `[...document.querySelectorAll('.leaflet-control')].map((e) => {
-		const r = e.getBoundingClientRect();
-		return { Kind: 'control', Name: e.className, Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
-	})`)
+	controls := controlBoxes(p)
 	for _, r := range boxes(p) {
 		for _, c := range controls {
 			if r.Kind == "label" && r.overlaps(c) {
