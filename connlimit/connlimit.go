@@ -24,9 +24,9 @@ type Limiter struct {
 	max          int
 	pressureIdle time.Duration
 
-	mu    sync.Mutex
-	conns map[net.Conn]*connInfo
-	idle  connInfo // the ring of idle connections, idle longest first after it
+	mu   sync.Mutex
+	open int      // connections admitted and not yet forgotten
+	idle connInfo // the ring of idle connections, idle longest first after it
 
 	refused, reaped atomic.Uint64
 }
@@ -37,6 +37,23 @@ type connInfo struct {
 	conn       net.Conn
 	prev, next *connInfo // in Limiter.idle; nil when not idle
 	idleSince  time.Time
+	open       bool // counted in Limiter.open
+}
+
+// conn is a connection the Limiter admitted, carrying its connInfo, so that the ConnState hook,
+// called twice on every request, finds it without a lookup.
+type conn struct {
+	net.Conn
+	info connInfo
+}
+
+// CloseWrite shuts down the writing side of a TCP connection; net/http uses it to close a
+// connection gracefully after an error answer.
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return errors.ErrUnsupported
 }
 
 // pushIdle puts info last in the ring of idle connections.
@@ -67,7 +84,7 @@ func (l *Limiter) idlest() *connInfo {
 // New returns a Limiter holding at most maxConns connections. Once more than half of them are
 // open, connections idle longer than pressureIdle are closed.
 func New(maxConns int, pressureIdle time.Duration) *Limiter {
-	l := &Limiter{max: max(1, maxConns), pressureIdle: pressureIdle, conns: map[net.Conn]*connInfo{}}
+	l := &Limiter{max: max(1, maxConns), pressureIdle: pressureIdle}
 	l.idle.prev, l.idle.next = &l.idle, &l.idle
 	return l
 }
@@ -92,32 +109,35 @@ func (ln *listener) Accept() (net.Conn, error) {
 			}
 			return nil, err
 		}
-		if ln.l.admit(c) {
-			return c, nil
+		if tc := ln.l.admit(c); tc != nil {
+			return tc, nil
 		}
 		ln.l.refused.Add(1)
 		go refuse(c)
 	}
 }
 
-// admit registers c unless the cap is reached and no connection is idle.
-func (l *Limiter) admit(c net.Conn) bool {
+// admit registers c unless the cap is reached and no connection is idle, returning the connection
+// to serve, or nil.
+func (l *Limiter) admit(c net.Conn) *conn {
 	l.mu.Lock()
 	var victim net.Conn
-	if len(l.conns) >= l.max {
+	if l.open >= l.max {
 		victim = l.takeIdlestLocked()
 		if victim == nil {
 			l.mu.Unlock()
-			return false
+			return nil
 		}
 	}
-	l.conns[c] = &connInfo{conn: c}
+	tc := &conn{Conn: c}
+	tc.info = connInfo{conn: tc, open: true}
+	l.open++
 	l.mu.Unlock()
 	if victim != nil {
 		l.reaped.Add(1)
 		victim.Close()
 	}
-	return true
+	return tc
 }
 
 // takeIdlestLocked forgets the connection idle longest and returns it, or nil when none is idle.
@@ -126,14 +146,16 @@ func (l *Limiter) takeIdlestLocked() net.Conn {
 	if info == nil {
 		return nil
 	}
-	l.forgetLocked(info.conn)
+	l.forgetLocked(info)
 	return info.conn
 }
 
-func (l *Limiter) forgetLocked(c net.Conn) {
-	if info, ok := l.conns[c]; ok {
+// forgetLocked stops counting a connection, if it is still counted.
+func (l *Limiter) forgetLocked(info *connInfo) {
+	if info.open {
 		l.removeIdle(info)
-		delete(l.conns, c)
+		info.open = false
+		l.open--
 	}
 }
 
@@ -174,11 +196,16 @@ func refuse(c net.Conn) {
 }
 
 // ConnState is the http.Server ConnState hook that tells the Limiter which connections are idle.
+// It ignores connections that did not come from the Limiter's listener.
 func (l *Limiter) ConnState(c net.Conn, state http.ConnState) {
+	tc, ok := c.(*conn)
+	if !ok {
+		return
+	}
+	info := &tc.info
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	info, ok := l.conns[c]
-	if !ok {
+	if !info.open {
 		return // closed here already
 	}
 	switch state {
@@ -189,7 +216,7 @@ func (l *Limiter) ConnState(c net.Conn, state http.ConnState) {
 	case http.StateActive:
 		l.removeIdle(info)
 	case http.StateClosed, http.StateHijacked:
-		l.forgetLocked(c)
+		l.forgetLocked(info)
 	}
 }
 
@@ -211,12 +238,12 @@ func (l *Limiter) Sweep(ctx context.Context, interval time.Duration) {
 func (l *Limiter) sweep(now time.Time) {
 	var stale []net.Conn
 	l.mu.Lock()
-	if len(l.conns) > l.max/2 {
+	if l.open > l.max/2 {
 		for info := l.idlest(); info != nil; info = l.idlest() {
 			if now.Sub(info.idleSince) <= l.pressureIdle {
 				break
 			}
-			l.forgetLocked(info.conn)
+			l.forgetLocked(info)
 			stale = append(stale, info.conn)
 		}
 	}
@@ -231,7 +258,7 @@ func (l *Limiter) sweep(now time.Time) {
 func (l *Limiter) Open() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.conns)
+	return l.open
 }
 
 // Collectors are the Limiter's Prometheus metrics.

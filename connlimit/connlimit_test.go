@@ -179,9 +179,9 @@ func BenchmarkKeepAliveRequest(b *testing.B) {
 	l := New(1000, time.Hour)
 	var conns []net.Conn
 	for range 64 {
-		c, _ := net.Pipe()
+		p, _ := net.Pipe()
+		c := l.admit(p)
 		conns = append(conns, c)
-		l.admit(c)
 		l.ConnState(c, http.StateIdle)
 	}
 	b.ReportAllocs()
@@ -189,5 +189,78 @@ func BenchmarkKeepAliveRequest(b *testing.B) {
 		c := conns[i%len(conns)]
 		l.ConnState(c, http.StateActive)
 		l.ConnState(c, http.StateIdle)
+	}
+}
+
+// TestClosedConnectionsAreForgotten checks the count of open connections follows clients that
+// leave, and that a connection the server ends after an error answer is half-closed as net/http
+// does for a bare TCP connection: the client reads the whole answer, then end of stream.
+func TestClosedConnectionsAreForgotten(t *testing.T) {
+	l := New(10, time.Hour)
+	addr := serve(t, l, ok)
+	for range 5 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := request(t, c); got != "200 OK" {
+			t.Fatalf("request: %s", got)
+		}
+		c.Close()
+	}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n") // a bad request: 400, then close
+	c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	answer, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatalf("reading the answer to a bad request: %v (got %q)", err, answer)
+	}
+	if !strings.HasPrefix(string(answer), "HTTP/1.1 400 ") {
+		t.Errorf("answer to a bad request: %q", answer)
+	}
+	for deadline := time.Now().Add(30 * time.Second); l.Open() != 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still counted after every client left", l.Open())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestCloseWrite checks a connection from the Limiter's listener can still be half-closed.
+func TestCloseWrite(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	l := New(10, time.Hour)
+	lln := l.Listener(ln)
+	go func() {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err == nil {
+			io.Copy(c, c) // echo until the server half-closes, then close
+			c.Close()
+		}
+	}()
+	sc, err := lln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	cw, okCW := sc.(interface{ CloseWrite() error })
+	if !okCW {
+		t.Fatal("an accepted connection has no CloseWrite")
+	}
+	io.WriteString(sc, "hello")
+	if err := cw.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	sc.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if got, err := io.ReadAll(sc); err != nil || string(got) != "hello" {
+		t.Errorf("after CloseWrite read %q, %v", got, err)
 	}
 }
