@@ -187,14 +187,16 @@ func (c *cache) peek(key string) (*response, bool) {
 	return e.Value, ok
 }
 
-// peekRaw returns the answer to a request seen before, by its raw key. It counts hits, not
-// misses: most new requests have no raw key yet, and their normal key is looked up next.
-func (c *cache) peekRaw(raw []byte) (*response, bool) {
-	key, ok := c.raw.lookup(raw)
+// peekRaw returns the answer to a request seen before, by its raw key, and the route pattern that
+// answered it. It counts hits, not misses: most new requests have no raw key yet, and their
+// normal key is looked up next.
+func (c *cache) peekRaw(raw []byte) (r *response, route string, ok bool) {
+	key, route, ok := c.raw.lookup(raw)
 	if !ok {
-		return nil, false
+		return nil, "", false
 	}
-	return c.bodies.GetIfPresent(key)
+	r, ok = c.bodies.GetIfPresent(key)
+	return r, route, ok
 }
 
 // put keeps an answer under its normal key.
@@ -205,8 +207,9 @@ func (c *cache) put(key string, r *response) {
 	c.bodies.Set(key, r)
 }
 
-// alias records that the request with the raw key is answered by the answer under key.
-func (c *cache) alias(raw, key string) { c.raw.add(raw, key) }
+// alias records that the request with the raw key is answered by the answer under key, on the
+// route with that pattern.
+func (c *cache) alias(raw, key, route string) { c.raw.add(raw, key, route) }
 
 // stats returns the hit and miss counts, the number of answers and raw keys held and their bytes.
 func (c *cache) stats() (hits, misses uint64, entries, bytes int) {
@@ -234,6 +237,7 @@ type rawIndex struct {
 
 type rawEntry struct {
 	raw, key string
+	route    string // the route's pattern, shared with the router: not counted in weight
 	used     atomic.Bool
 }
 
@@ -243,34 +247,39 @@ func newRawIndex(maxBytes int) *rawIndex {
 	return &rawIndex{max: maxBytes, m: map[string]*rawEntry{}}
 }
 
-// lookup returns the normal key that raw leads to. It takes bytes so that a hit allocates nothing.
-func (x *rawIndex) lookup(raw []byte) (string, bool) {
+// lookup returns the normal key that raw leads to and its route. It takes bytes so that a hit
+// allocates nothing.
+func (x *rawIndex) lookup(raw []byte) (key, route string, ok bool) {
 	x.mu.RLock()
 	e := x.m[string(raw)]
+	var rk, rr string
+	if e != nil {
+		rk, rr = e.key, e.route // read under the lock: add may change them
+	}
 	x.mu.RUnlock()
 	if e == nil {
-		return "", false
+		return "", "", false
 	}
 	if !e.used.Load() { // write only when it changes: lookups share the entry
 		e.used.Store(true)
 	}
-	return e.key, true
+	return rk, rr, true
 }
 
-// add makes raw lead to key.
-func (x *rawIndex) add(raw, key string) {
-	e := &rawEntry{raw: raw, key: key}
+// add makes raw lead to key, answered on route.
+func (x *rawIndex) add(raw, key, route string) {
+	e := &rawEntry{raw: raw, key: key, route: route}
 	if len(raw) > maxRawKey || e.weight() > x.max {
 		return
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if old := x.m[raw]; old != nil {
-		if old.key == key {
+		if old.key == key && old.route == route {
 			return
 		}
 		x.bytes += len(key) - len(old.key)
-		old.key = key
+		old.key, old.route = key, route
 	} else {
 		x.m[raw] = e
 		x.ring = append(x.ring, e)

@@ -23,7 +23,7 @@ func TestCacheStaysWithinItsBudget(t *testing.T) {
 	c := newCache(budget)
 	for i := range 200 {
 		c.put(fmt.Sprint("k", i), &response{body: make([]byte, 1000)})
-		c.alias(fmt.Sprint("raw\x00k", i), fmt.Sprint("k", i))
+		c.alias(fmt.Sprint("raw\x00k", i), fmt.Sprint("k", i), "/k")
 	}
 	settle(c)
 	if _, _, n, bytes := c.stats(); n == 0 || bytes > budget {
@@ -53,7 +53,7 @@ func TestCacheHoldsABodyOnce(t *testing.T) {
 	// A flood of spellings of every answer, each far longer than the spare room.
 	for i := range 10_000 {
 		k := fmt.Sprintf("k%02d", i%10)
-		c.alias(fmt.Sprintf("raw\x00%d\x00%s?title=%s", i, k, strings.Repeat("%41", 20)), k)
+		c.alias(fmt.Sprintf("raw\x00%d\x00%s?title=%s", i, k, strings.Repeat("%41", 20)), k, "/k")
 	}
 	if after := bodiesWeight(c); after != before {
 		t.Errorf("raw keys changed the bodies' weight from %d to %d", before, after)
@@ -68,8 +68,8 @@ func TestCacheHoldsABodyOnce(t *testing.T) {
 		t.Errorf("the raw index holds %d keys in %d bytes, budget %d", n, bytes, c.raw.max)
 	}
 	long := "raw\x00" + strings.Repeat("x", maxRawKey)
-	c.alias(long, "k00")
-	if _, ok := c.peekRaw([]byte(long)); ok {
+	c.alias(long, "k00", "/k")
+	if _, _, ok := c.peekRaw([]byte(long)); ok {
 		t.Error("a raw key longer than maxRawKey was indexed")
 	}
 }
@@ -133,24 +133,24 @@ func TestCacheKeepsHotAnswersThroughAFlood(t *testing.T) {
 func TestRawIndexKeepsUsedKeys(t *testing.T) {
 	x := newRawIndex(100 * (len("raw\x00hot00") + len("k") + rawOverhead))
 	for i := range 10 {
-		x.add(fmt.Sprintf("raw\x00hot%02d", i), "k")
+		x.add(fmt.Sprintf("raw\x00hot%02d", i), "k", "/k")
 	}
 	next := 0
 	for round := range 20 {
 		for i := range 10 {
-			if _, ok := x.lookup(fmt.Appendf(nil, "raw\x00hot%02d", i)); !ok {
+			if _, _, ok := x.lookup(fmt.Appendf(nil, "raw\x00hot%02d", i)); !ok {
 				t.Fatalf("round %d: hot%02d was dropped", round, i)
 			}
 		}
 		for range 60 {
-			x.add(fmt.Sprintf("raw\x00new%04d", next), "k")
+			x.add(fmt.Sprintf("raw\x00new%04d", next), "k", "/k")
 			next++
 		}
 		if n, bytes := x.size(); bytes > x.max || n != len(x.ring) {
 			t.Fatalf("round %d: %d keys (%d on the clock) in %d bytes, budget %d", round, n, len(x.ring), bytes, x.max)
 		}
 	}
-	if _, ok := x.lookup([]byte("raw\x00new0000")); ok {
+	if _, _, ok := x.lookup([]byte("raw\x00new0000")); ok {
 		t.Error("the flood's first key, never used, outlived 1,000 newer ones")
 	}
 }

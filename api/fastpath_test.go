@@ -1,9 +1,14 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -153,4 +158,122 @@ func TestMidnightKeepsTheDay(t *testing.T) {
 			t.Errorf("the next request is answered for %v", got)
 		}
 	})
+}
+
+// TestSeenAnswersAsEcho checks that a request answered at the front door, from its raw key,
+// gets exactly what it would get through Echo's router and the route's handler: status, every
+// header and the body, the same metrics and the same log line.
+func TestSeenAnswersAsEcho(t *testing.T) {
+	type request struct {
+		method, target string
+		header         []string
+		remote         string // RemoteAddr, when not httptest's
+	}
+	newRequest := func(r request) *http.Request {
+		req := httptest.NewRequest(r.method, r.target, nil)
+		for i := 0; i+1 < len(r.header); i += 2 {
+			req.Header.Set(r.header[i], r.header[i+1])
+		}
+		if r.remote != "" {
+			req.RemoteAddr = r.remote
+		}
+		return req
+	}
+	items := "/collections/:collection/items"
+	cases := []struct {
+		name  string
+		req   request
+		route string // the pattern of the route that answers
+		opts  Options
+	}{
+		{name: "timeline", req: request{method: http.MethodGet, target: "/timeline"}, route: "/timeline"},
+		{name: "gzip", req: request{method: http.MethodGet, target: "/timeline", header: []string{"Accept-Encoding", "gzip"}}, route: "/timeline"},
+		{name: "HEAD", req: request{method: http.MethodHead, target: "/collections/sites/items?limit=1"}, route: items},
+		{name: "download", req: request{method: http.MethodGet, target: "/collections/sites/items?download=1&at=2018-09-01"}, route: items},
+		{name: "tile", req: request{method: http.MethodGet, target: "/tiles/sites/0/0/0.mvt"}, route: "/tiles/:layer/:z/:x/:yfmt"},
+		{name: "embed", req: request{method: http.MethodGet, target: "/embed"}, route: "/embed"},
+		{name: "proxied https", req: request{method: http.MethodGet, target: "/collections?f=json",
+			header: []string{"X-Forwarded-Proto", "https"}, remote: "10.0.0.7:4000"}, route: "/collections"},
+		{name: "rate limited", req: request{method: http.MethodGet, target: "/timeline"}, route: "/timeline",
+			opts: Options{RateLimit: 0.001, RateBurst: 1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var lines bytes.Buffer
+			tc.opts.RequestLog = &lines
+			tc.opts.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+			s := newTestServer(t, tc.opts)
+			throughEcho := 0
+			s.echo.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+				return func(c echo.Context) error {
+					throughEcho++
+					return next(c)
+				}
+			})
+			warm := httptest.NewRecorder()
+			s.ServeHTTP(warm, newRequest(request{method: http.MethodGet, target: tc.req.target, header: tc.req.header, remote: tc.req.remote}))
+			if warm.Code != http.StatusOK {
+				t.Fatalf("first request: %d %s", warm.Code, warm.Body)
+			}
+			var answers [2]*httptest.ResponseRecorder
+			for i, serve := range []http.Handler{s.echo, s} {
+				answers[i] = httptest.NewRecorder()
+				serve.ServeHTTP(answers[i], newRequest(tc.req))
+			}
+			if throughEcho != 2 {
+				t.Fatalf("%d requests went through Echo, want 2: the third was not answered at the front door", throughEcho)
+			}
+			echoed, seen := answers[0], answers[1]
+			if seen.Code != echoed.Code || seen.Body.String() != echoed.Body.String() {
+				t.Errorf("at the front door %d %.200q, through Echo %d %.200q", seen.Code, seen.Body, echoed.Code, echoed.Body)
+			}
+			if !reflect.DeepEqual(seen.Header(), echoed.Header()) {
+				t.Errorf("headers at the front door:\n%v\nthrough Echo:\n%v", seen.Header(), echoed.Header())
+			}
+			if tc.opts.RateLimit > 0 && seen.Code != http.StatusTooManyRequests {
+				t.Errorf("over the rate: %d", seen.Code)
+			}
+			logged := strings.Split(strings.TrimSpace(lines.String()), "\n")
+			if len(logged) != 3 {
+				t.Fatalf("%d log lines, want 3: %q", len(logged), logged)
+			}
+			if a, b := withoutTimes(t, logged[1]), withoutTimes(t, logged[2]); a != b {
+				t.Errorf("log line at the front door:\n%s\nthrough Echo:\n%s", b, a)
+			}
+			// Both counted on the route, as the first request was.
+			metrics := get(t, s.MetricsHandler(), "/metrics").Body.String() // not rate limited
+			want := fmt.Sprintf(`dcatlas_http_requests_total{code="%d",method="%s",route="%s"} 2`, seen.Code, tc.req.method, tc.route)
+			if tc.req.method == http.MethodGet && seen.Code == http.StatusOK {
+				want = fmt.Sprintf(`dcatlas_http_requests_total{code="200",method="GET",route="%s"} 3`, tc.route)
+			}
+			if !strings.Contains(metrics, want) {
+				t.Errorf("metrics lack %s:\n%s", want, grepLines(metrics, "dcatlas_http_requests_total"))
+			}
+		})
+	}
+}
+
+// withoutTimes is a request log line without its time and elapsed fields, which differ between
+// any two requests.
+func withoutTimes(t *testing.T, line string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatalf("log line %q: %v", line, err)
+	}
+	delete(m, "time")
+	delete(m, "duration_us")
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// grepLines are the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for l := range strings.SplitSeq(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

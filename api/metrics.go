@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,9 +20,43 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	build    *prometheus.HistogramVec
 	limited  prometheus.Counter
-	// series keeps the children of requests and duration by requestSeries, so that counting a
+	// bySeries keeps the children of requests and duration by requestSeries, so that counting a
 	// request neither hashes its labels nor takes the vectors' locks.
-	series sync.Map
+	bySeries sync.Map
+	// routes holds, by route pattern, the series a route's cache hits are counted in, found with
+	// no hashing of labels; made once the routes are (see hotRoutes), never changed after.
+	routes map[string]*hotSeries
+}
+
+// hotSeries are the series of one route that most requests land in, made on first use: GET and
+// HEAD answered 200 or 304 (see hotIndex).
+type hotSeries [4]atomic.Pointer[requestMetrics]
+
+// hotIndex is the place in hotSeries of a method and status, or -1.
+func hotIndex(method string, code int) int {
+	i := 0
+	switch method {
+	case http.MethodGet:
+	case http.MethodHead:
+		i = 2
+	default:
+		return -1
+	}
+	switch code {
+	case http.StatusOK:
+		return i
+	case http.StatusNotModified:
+		return i + 1
+	}
+	return -1
+}
+
+// hotRoutes makes the table of hot series for these route patterns.
+func (m *metrics) hotRoutes(patterns []string) {
+	m.routes = make(map[string]*hotSeries, len(patterns))
+	for _, p := range patterns {
+		m.routes[p] = new(hotSeries)
+	}
 }
 
 // requestSeries are the labels of a request's metrics; few, since routes, methods and codes are.
@@ -38,15 +73,30 @@ type requestMetrics struct {
 
 // forRequest returns the metrics of a request with these labels.
 func (m *metrics) forRequest(route, method string, code int) *requestMetrics {
+	hot := m.routes[route]
+	i := hotIndex(method, code)
+	if hot == nil || i < 0 {
+		return m.series(route, method, code)
+	}
+	if rm := hot[i].Load(); rm != nil {
+		return rm
+	}
+	rm := m.series(route, method, code)
+	hot[i].Store(rm)
+	return rm
+}
+
+// series returns the metrics of a request with these labels, made on first use.
+func (m *metrics) series(route, method string, code int) *requestMetrics {
 	key := requestSeries{route, method, code}
-	if v, ok := m.series.Load(key); ok {
+	if v, ok := m.bySeries.Load(key); ok {
 		return v.(*requestMetrics)
 	}
 	rm := &requestMetrics{
 		count:    m.requests.WithLabelValues(route, method, strconv.Itoa(code)),
 		duration: m.duration.WithLabelValues(route),
 	}
-	v, _ := m.series.LoadOrStore(key, rm)
+	v, _ := m.bySeries.LoadOrStore(key, rm)
 	return v.(*requestMetrics)
 }
 
@@ -118,9 +168,9 @@ func methodLabel(m string) string {
 	return "other"
 }
 
-// countRequest records a request's route, status and duration, once answered (see everyRequest).
-func (s *Server) countRequest(c echo.Context, d time.Duration) {
-	rm := s.metrics.forRequest(routeLabel(c), methodLabel(c.Request().Method), c.Response().Status)
+// countRequest records a request's route pattern, method, status and duration, once answered.
+func (s *Server) countRequest(route, method string, status int, d time.Duration) {
+	rm := s.metrics.forRequest(route, methodLabel(method), status)
 	rm.count.Inc()
 	rm.duration.Observe(d.Seconds())
 }

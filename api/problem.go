@@ -55,6 +55,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	s.writeProblem(c.Response(), c.Request(), err)
+}
+
+// writeProblem answers req with err as problem+json (see handleError), returning the status and
+// the bytes of body sent.
+func (s *Server) writeProblem(w http.ResponseWriter, req *http.Request, err error) (status int, size int64) {
 	var p *Problem
 	var he *echo.HTTPError
 	switch {
@@ -74,30 +80,31 @@ func (s *Server) handleError(err error, c echo.Context) {
 			}
 		}
 	default:
-		s.log.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.log.Error("internal error", "method", req.Method, "path", req.URL.Path, "err", err)
 		p = problemf(http.StatusInternalServerError, "internal error; it has been logged")
 	}
 	q := *p
-	q.Instance = c.Request().URL.Path
+	q.Instance = req.URL.Path
 	body, mErr := json.Marshal(q)
 	if mErr != nil {
 		s.log.Error("encoding a problem", slog.Any("err", mErr))
 		body = []byte(`{"type":"about:blank","title":"Internal Server Error","status":500}`)
 		q.Status = http.StatusInternalServerError
 	}
-	h := c.Response().Header()
+	h := w.Header()
 	h.Set(echo.HeaderContentType, mediaProblem)
 	h.Set(echo.HeaderCacheControl, "no-store")
 	h.Del(echo.HeaderContentEncoding)
 	if p.retryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(p.retryAfter))
 	}
-	if c.Request().Method == http.MethodHead {
-		c.Response().WriteHeader(q.Status)
-		return
+	w.WriteHeader(q.Status)
+	if req.Method == http.MethodHead {
+		return q.Status, 0
 	}
-	c.Response().WriteHeader(q.Status)
-	if _, wErr := c.Response().Write(append(body, '\n')); wErr != nil {
+	n, wErr := w.Write(append(body, '\n'))
+	if wErr != nil {
 		s.log.Debug("writing a problem", "err", wErr)
 	}
+	return q.Status, int64(n)
 }

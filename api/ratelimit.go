@@ -69,15 +69,16 @@ func clientKey(remoteAddr string) string {
 // limitRate refuses with 429 and Retry-After a client over its rate, and closes the connection, so
 // that a client refused holds no connection open. Only the health checks are exempt; /metrics is
 // not (serve it on its own listener to keep it out of the limit: Options.HideMetrics).
-func (s *Server) limitRate(c echo.Context) error {
-	switch c.Request().URL.Path {
+// The headers go in h.
+func (s *Server) limitRate(h http.Header, req *http.Request) error {
+	switch req.URL.Path {
 	case "/healthz", "/readyz":
 		return nil
 	}
-	if ok, wait := s.limiter.allow(clientKey(c.Request().RemoteAddr), time.Now()); !ok {
+	if ok, wait := s.limiter.allow(clientKey(req.RemoteAddr), time.Now()); !ok {
 		s.metrics.limited.Inc()
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		c.Response().Header().Set(echo.HeaderConnection, "close")
+		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		h.Set(echo.HeaderConnection, "close")
 		return problemf(http.StatusTooManyRequests, "too many requests from this client; retry after the Retry-After seconds")
 	}
 	return nil

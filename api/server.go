@@ -96,6 +96,8 @@ type Server struct {
 	// clockSet says Options.Now was given: the day of a request is read from it rather than from
 	// the time the request started (see dayAt).
 	clockSet bool
+	// scheme tells a request's scheme, for links and raw keys; Echo's contexts use it too.
+	scheme echo.SchemeExtractor
 }
 
 // New returns a Server for the dataset, ready to serve.
@@ -126,7 +128,8 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.SchemeExtractor = schemeFromHeaders(echo.ExtractSchemeFromHeaders())
+	s.scheme = schemeFromHeaders(echo.ExtractSchemeFromHeaders())
+	e.SchemeExtractor = s.scheme
 	s.metrics = newMetrics(s)
 	s.common = []headerValue{
 		{"Access-Control-Allow-Origin", []string{"*"}},
@@ -152,12 +155,58 @@ func New(ds *geo.Dataset, opts Options) *Server {
 	s.registerTileRoutes()
 	s.registerStaticRoutes()
 	s.registerWebRoutes()
+	var patterns []string
+	for _, r := range e.Routes() {
+		patterns = append(patterns, r.Path)
+	}
+	s.metrics.hotRoutes(append(patterns, "unmatched"))
 	s.ready.Store(true)
 	return s
 }
 
-// ServeHTTP answers one request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+// ServeHTTP answers one request. A GET or HEAD spelled exactly as one answered before is answered
+// from the cache at once (answerSeen); every other request goes through Echo: its router, then
+// everyRequest and the route's handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.answerSeen(w, r) {
+		s.echo.ServeHTTP(w, r)
+	}
+}
+
+// answerSeen answers, reporting true, a request whose raw key is cached (see appendRawKey). It
+// sends what the request would get through Echo, headers, rate limit, metrics and log line
+// included, without routing it or taking an Echo context: a hit needs neither.
+func (s *Server) answerSeen(w http.ResponseWriter, req *http.Request) bool {
+	start := time.Now()
+	if len(req.TransferEncoding) > 0 {
+		return false // refused by everyRequest
+	}
+	var buf [rawKeySize]byte
+	raw, ok := s.appendRawKey(buf[:0], req, s.dayAt(start))
+	if !ok {
+		return false
+	}
+	r, route, ok := s.cache.peekRaw(raw)
+	if !ok {
+		return false
+	}
+	h := w.Header()
+	s.setCommonHeaders(h, req.URL.Path)
+	var err error
+	if s.limiter != nil {
+		err = s.limitRate(h, req)
+	}
+	var status int
+	var size int64
+	if err == nil {
+		status, size, _ = s.writeTo(w, req, r) // an error here is the client gone: nothing to tell it
+	} else {
+		status, size = s.writeProblem(w, req, err)
+	}
+	end := time.Now()
+	s.record(route, req, status, size, start, end)
+	return true
+}
 
 // SetReady says whether /readyz reports the server ready; it goes false while shutting down.
 func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
@@ -215,15 +264,15 @@ func (s *Server) everyRequest(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		end := time.Now()
-		s.countRequest(c, end.Sub(start))
-		s.logRequest(c, start, end)
+		res := c.Response()
+		s.record(routeLabel(c), c.Request(), res.Status, res.Size, start, end)
 		return nil
 	}
 }
 
 // answer answers a request: the headers of every response and the methods allowed, no request
-// bodies, the rate limit when there is one, then the cache, else the route's handler. A panic
-// becomes a 500. The request started at start.
+// bodies, the rate limit when there is one, then the route's handler. A panic becomes a 500. The
+// request started at start.
 func (s *Server) answer(c echo.Context, handler echo.HandlerFunc, start time.Time) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -241,18 +290,25 @@ func (s *Server) answer(c echo.Context, handler echo.HandlerFunc, start time.Tim
 		return err
 	}
 	if s.limiter != nil {
-		if err := s.limitRate(c); err != nil {
+		if err := s.limitRate(c.Response().Header(), c.Request()); err != nil {
 			return err
 		}
 	}
-	return s.fromCache(c, handler, s.dayAt(start))
+	s.keepRawKey(c, s.dayAt(start))
+	return handler(c)
+}
+
+// record counts an answered request in the metrics and writes its log line: it was answered on
+// the route with that pattern with status and size bytes of body, from start to end.
+func (s *Server) record(route string, req *http.Request, status int, size int64, start, end time.Time) {
+	s.countRequest(route, req.Method, status, end.Sub(start))
+	s.logRequest(req, status, size, start, end)
 }
 
 // logRequest writes the request's log line.
-func (s *Server) logRequest(c echo.Context, start, end time.Time) {
-	req, res := c.Request(), c.Response()
+func (s *Server) logRequest(req *http.Request, status int, size int64, start, end time.Time) {
 	l := requestLine{end: end, method: req.Method, path: req.URL.Path, query: req.URL.RawQuery,
-		status: res.Status, size: res.Size, elapsed: end.Sub(start).Microseconds()}
+		status: status, size: size, elapsed: end.Sub(start).Microseconds()}
 	// A log that cannot be written has nowhere to report it.
 	if s.opts.RequestLog != nil {
 		b := s.lines.get()
@@ -270,14 +326,8 @@ func (s *Server) logRequest(c echo.Context, start, end time.Time) {
 // security headers. Only the embed page may be framed. It answers, reporting done, a preflight
 // (OPTIONS) and a method other than GET and HEAD.
 func (s *Server) commonHeaders(c echo.Context) (done bool, err error) {
-	h := c.Response().Header()
-	for _, kv := range s.common {
-		h[kv.key] = kv.value
-	}
-	req := c.Request()
-	if !strings.HasPrefix(req.URL.Path, "/embed") {
-		h["X-Frame-Options"] = s.frameDeny
-	}
+	h, req := c.Response().Header(), c.Request()
+	s.setCommonHeaders(h, req.URL.Path)
 	if req.Method == http.MethodOptions {
 		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "If-None-Match, Accept, Accept-Encoding, Content-Type")
@@ -289,6 +339,17 @@ func (s *Server) commonHeaders(c echo.Context) (done bool, err error) {
 		return true, problemf(http.StatusMethodNotAllowed, "method %s not allowed; the service answers GET, HEAD and OPTIONS", req.Method)
 	}
 	return false, nil
+}
+
+// setCommonHeaders puts the headers every response carries in h, the headers of an answer to a
+// request for path.
+func (s *Server) setCommonHeaders(h http.Header, path string) {
+	for _, kv := range s.common {
+		h[kv.key] = kv.value
+	}
+	if !strings.HasPrefix(path, "/embed") {
+		h["X-Frame-Options"] = s.frameDeny
+	}
 }
 
 // refuseBodies answers 400 to a request with a Transfer-Encoding, and closes its connection. The
@@ -307,7 +368,7 @@ func refuseBodies(c echo.Context) error {
 // send answers with the response cached under key, building it with build on a miss; build is
 // cheap (see sendWork for the others). It sets the ETag and Cache-Control, answers 304 to a
 // matching If-None-Match, and sends gzip to clients that accept it. The response is also kept
-// under the request as it came (see fromCache).
+// under the request as it came (see keepRawKey).
 func (s *Server) send(c echo.Context, key cacheKey, build func() (*response, error)) error {
 	return s.sendWork(c, key, work{}, func(context.Context) (*response, error) { return build() })
 }
@@ -316,9 +377,10 @@ func (s *Server) send(c echo.Context, key cacheKey, build func() (*response, err
 // first (none for the zero work). Concurrent misses for the same key wait for one build; it stops
 // when every request waiting for it has gone.
 func (s *Server) sendWork(c echo.Context, key cacheKey, w work, build func(context.Context) (*response, error)) error {
+	route := routeLabel(c)
 	r, ok := s.cache.get(string(key))
 	if !ok {
-		route, layer := routeLabel(c), c.Param("layer") // c is not used once the handler returns
+		layer := c.Param("layer") // c is not used once the handler returns
 		var err error
 		r, err = s.building.do(c.Request().Context(), string(key), func(ctx context.Context) (*response, error) {
 			if r, ok := s.cache.peek(string(key)); ok {
@@ -345,7 +407,7 @@ func (s *Server) sendWork(c echo.Context, key cacheKey, w work, build func(conte
 		}
 	}
 	if raw, _ := c.Get(rawKeyName).(string); raw != "" {
-		s.cache.alias(raw, string(key))
+		s.cache.alias(raw, string(key), route)
 	}
 	return s.write(c, r)
 }
@@ -381,15 +443,14 @@ func (s *Server) headMeta(c echo.Context, key cacheKey, m meta) (bool, error) {
 	return true, nil
 }
 
-// rawKeyName is where fromCache keeps a request's raw key for send.
+// rawKeyName is where keepRawKey keeps a request's raw key for send.
 const rawKeyName = "dcatlas.rawKey"
 
 // appendRawKey appends the key of a response by the request as it came on day to dst: the day
 // (queries default to today), the host (links use it unless a base URL is set) and the path with its query.
 // It returns false for requests whose answer depends on more, such as / (the viewer or JSON, by
 // Accept).
-func (s *Server) appendRawKey(dst []byte, c echo.Context, day geo.Day) ([]byte, bool) {
-	req := c.Request()
+func (s *Server) appendRawKey(dst []byte, req *http.Request, day geo.Day) ([]byte, bool) {
 	if req.URL.Path == "/" || (req.Method != http.MethodGet && req.Method != http.MethodHead) {
 		return dst, false
 	}
@@ -397,7 +458,7 @@ func (s *Server) appendRawKey(dst []byte, c echo.Context, day geo.Day) ([]byte, 
 	dst = strconv.AppendInt(dst, int64(day), 10)
 	dst = append(dst, 0)
 	if s.opts.BaseURL == "" {
-		dst = append(append(append(dst, c.Scheme()...), "://"...), req.Host...)
+		dst = append(append(append(dst, s.scheme(req)...), "://"...), req.Host...)
 	}
 	dst = append(dst, 0)
 	if req.URL.RawQuery == "" && req.URL.Opaque == "" && req.URL.RawPath == "" {
@@ -411,34 +472,37 @@ func (s *Server) appendRawKey(dst []byte, c echo.Context, day geo.Day) ([]byte, 
 // rawKeySize is enough room for most raw keys, built on the stack.
 const rawKeySize = 256
 
-// fromCache answers a request seen before from the cache, with no parsing, computing or encoding;
-// others go to the handler.
+// keepRawKey keeps the raw key of a request that answerSeen did not answer, for send to record
+// which answer it got, so that the next request spelled the same way is answered at once.
 // The raw key is computed here, before the handler reads the clock: an answer built just after
 // midnight may land under the day before (whose key is no longer asked for), never the reverse.
-func (s *Server) fromCache(c echo.Context, handler echo.HandlerFunc, day geo.Day) error {
+func (s *Server) keepRawKey(c echo.Context, day geo.Day) {
 	var buf [rawKeySize]byte
-	if raw, ok := s.appendRawKey(buf[:0], c, day); ok {
-		if r, ok := s.cache.peekRaw(raw); ok {
-			return s.write(c, r)
-		}
+	if raw, ok := s.appendRawKey(buf[:0], c.Request(), day); ok {
 		c.Set(rawKeyName, string(raw))
 	}
-	return handler(c)
 }
 
-// write sends an encoded response, honouring If-None-Match and Accept-Encoding. Its headers were
-// prepared when it was cached, so a hit neither formats nor canonicalizes any.
+// write sends an encoded response to the request of c (see writeTo).
 func (s *Server) write(c echo.Context, r *response) error {
-	h := c.Response().Header()
+	_, _, err := s.writeTo(c.Response(), c.Request(), r)
+	return err
+}
+
+// writeTo answers req with an encoded response, honouring If-None-Match and Accept-Encoding, and
+// returns the status and the bytes of body sent. Its headers were prepared when it was cached, so
+// a hit neither formats nor canonicalizes any.
+func (s *Server) writeTo(w http.ResponseWriter, req *http.Request, r *response) (status int, size int64, err error) {
+	h := w.Header()
 	r.setMeta(h)
 	if vary := h["Vary"]; len(vary) > 0 { // a handler may have set Vary: Accept
 		h["Vary"] = append(vary[:len(vary):len(vary)], "Accept-Encoding")
 	} else {
 		h["Vary"] = varyEncoding
 	}
-	req := c.Request()
 	if inm := req.Header["If-None-Match"]; len(inm) > 0 && etagMatches(strings.Join(inm, ","), r.etag) {
-		return c.NoContent(http.StatusNotModified)
+		w.WriteHeader(http.StatusNotModified)
+		return http.StatusNotModified, 0, nil
 	}
 	zipped := r.gzipped != nil && acceptsGzip(strings.Join(req.Header["Accept-Encoding"], ","))
 	body := r.body
@@ -446,12 +510,12 @@ func (s *Server) write(c echo.Context, r *response) error {
 		body = r.gzipped
 	}
 	r.setEntity(h, zipped)
-	c.Response().WriteHeader(http.StatusOK)
+	w.WriteHeader(http.StatusOK)
 	if req.Method == http.MethodHead {
-		return nil
+		return http.StatusOK, 0, nil
 	}
-	_, err := c.Response().Write(body)
-	return err
+	n, err := w.Write(body)
+	return http.StatusOK, int64(n), err
 }
 
 // headerValue is a header with a canonical key and a value shared by every response.

@@ -40,20 +40,29 @@ type connInfo struct {
 	open       bool // counted in Limiter.open
 }
 
-// conn is a connection the Limiter admitted, carrying its connInfo, so that the ConnState hook,
-// called twice on every request, finds it without a lookup.
+// tcpConn is a TCP connection the Limiter admitted, carrying its connInfo, so that the ConnState
+// hook, called twice on every request, finds it without a lookup. Its methods are those of
+// *net.TCPConn, called directly: CloseWrite for net/http's graceful close, ReadFrom for sendfile.
+type tcpConn struct {
+	*net.TCPConn
+	info connInfo
+}
+
+// conn is any other connection the Limiter admitted, carrying its connInfo.
 type conn struct {
 	net.Conn
 	info connInfo
 }
 
-// CloseWrite shuts down the writing side of a TCP connection; net/http uses it to close a
-// connection gracefully after an error answer.
-func (c *conn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
+// infoOf is the connInfo of a connection from the Limiter's listener, nil for any other.
+func infoOf(c net.Conn) *connInfo {
+	switch c := c.(type) {
+	case *tcpConn:
+		return &c.info
+	case *conn:
+		return &c.info
 	}
-	return errors.ErrUnsupported
+	return nil
 }
 
 // pushIdle puts info last in the ring of idle connections.
@@ -109,8 +118,8 @@ func (ln *listener) Accept() (net.Conn, error) {
 			}
 			return nil, err
 		}
-		if tc := ln.l.admit(c); tc != nil {
-			return tc, nil
+		if ac := ln.l.admit(c); ac != nil {
+			return ac, nil
 		}
 		ln.l.refused.Add(1)
 		go refuse(c)
@@ -119,7 +128,7 @@ func (ln *listener) Accept() (net.Conn, error) {
 
 // admit registers c unless the cap is reached and no connection is idle, returning the connection
 // to serve, or nil.
-func (l *Limiter) admit(c net.Conn) *conn {
+func (l *Limiter) admit(c net.Conn) net.Conn {
 	l.mu.Lock()
 	var victim net.Conn
 	if l.open >= l.max {
@@ -129,15 +138,23 @@ func (l *Limiter) admit(c net.Conn) *conn {
 			return nil
 		}
 	}
-	tc := &conn{Conn: c}
-	tc.info = connInfo{conn: tc, open: true}
+	var ac net.Conn
+	var info *connInfo
+	if tcp, ok := c.(*net.TCPConn); ok {
+		t := &tcpConn{TCPConn: tcp}
+		ac, info = t, &t.info
+	} else {
+		o := &conn{Conn: c}
+		ac, info = o, &o.info
+	}
+	*info = connInfo{conn: ac, open: true}
 	l.open++
 	l.mu.Unlock()
 	if victim != nil {
 		l.reaped.Add(1)
 		victim.Close()
 	}
-	return tc
+	return ac
 }
 
 // takeIdlestLocked forgets the connection idle longest and returns it, or nil when none is idle.
@@ -198,11 +215,10 @@ func refuse(c net.Conn) {
 // ConnState is the http.Server ConnState hook that tells the Limiter which connections are idle.
 // It ignores connections that did not come from the Limiter's listener.
 func (l *Limiter) ConnState(c net.Conn, state http.ConnState) {
-	tc, ok := c.(*conn)
-	if !ok {
+	info := infoOf(c)
+	if info == nil {
 		return
 	}
-	info := &tc.info
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !info.open {
