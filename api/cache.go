@@ -132,7 +132,7 @@ func newResponse(contentType string, body []byte) *response {
 // cache keeps encoded answers within a byte budget. Each answer is held once, under its normal
 // key (a cacheKey: the route and the parsed inputs the answer depends on), so that any number of
 // equivalent requests (other Host headers when a base URL is set, other percent-encodings, other
-// parameter orders) cost one body. Requests as they came (raw keys, see Server.rawKey) lead to
+// parameter orders) cost one body. Requests as they came (raw keys, see Server.appendRawKey) lead to
 // normal keys through a small index of their own, which holds keys only.
 //
 // Bodies are kept by otter (github.com/maypok86/otter/v2), a W-TinyLFU cache with eviction by

@@ -277,3 +277,102 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestEveryRouteSeenAsEcho checks, for every GET route of the server, that a request answered at
+// the front door gets what Echo gives it: status, every header and the body, across header sets,
+// methods and server options. A route added without a sample here fails the test.
+func TestEveryRouteSeenAsEcho(t *testing.T) {
+	samples := map[string][]string{
+		"/":                                   {"/"},
+		"/changes":                            {"/changes", "/changes?since=2020-01-01"},
+		"/changes.atom":                       {"/changes.atom"},
+		"/conformance":                        {"/conformance"},
+		"/api":                                {"/api"},
+		"/api.html":                           {"/api.html"},
+		"/collections":                        {"/collections", "/collections?f=json"},
+		"/collections/:collection":            {"/collections/sites"},
+		"/collections/:collection/queryables": {"/collections/sites/queryables"},
+		"/collections/:collection/schema":     {"/collections/sites/schema"},
+		"/collections/:collection/items":      {"/collections/sites/items?limit=2", "/collections/sites/items?limit=2&f=csv", "/collections/sites/items?download=1"},
+		"/collections/:collection/items/:id":  {"/collections/sites/items/alibaba-eu-west-2?at=2020-01-01"},
+		"/history.json":                       {"/history.json"},
+		"/providers":                          {"/providers"},
+		"/tiles/:layer":                       {"/tiles/sites", "/tiles/basemap"},
+		"/tiles/:layer/:z/:x/:yfmt":           {"/tiles/sites/0/0/0.mvt", "/tiles/basemap/1/1/0.png"},
+		"/timeline":                           {"/timeline", "/timeline?interval=year"},
+		"/static/timeline.png":                {"/static/timeline.png"},
+		"/static/timeline.svg":                {"/static/timeline.svg"},
+		"/static/map.png":                     {"/static/map.png?width=300&height=200"},
+		"/static/map.svg":                     {"/static/map.svg?width=300&height=200"},
+		"/map":                                {"/map", "/map?at=2020-01-01"},
+		"/embed":                              {"/embed", "/embed?controls=play"},
+		"/web/*":                              {"/web/app.js", "/web/@" + assetVersion() + "/app.js", "/web/@old/app.js"},
+		"/metrics":                            nil, "/healthz": nil, "/readyz": nil, // never cached: each answer is new
+	}
+	headers := []struct {
+		name   string
+		header []string
+		remote string
+	}{
+		{name: "plain"},
+		{name: "gzip", header: []string{"Accept-Encoding", "gzip"}},
+		{name: "gzip refused", header: []string{"Accept-Encoding", "gzip;q=0"}},
+		{name: "html", header: []string{"Accept", "text/html"}},
+		{name: "origin", header: []string{"Origin", "https://elsewhere.example"}},
+		{name: "proxied https", header: []string{"X-Forwarded-Proto", "https"}, remote: "10.0.0.1:1"},
+		{name: "https from anyone", header: []string{"X-Forwarded-Proto", "https"}, remote: "203.0.113.1:1"},
+		{name: "revalidation", header: []string{"If-None-Match", "ETAG"}},
+		{name: "any ETag", header: []string{"If-None-Match", "*"}},
+		{name: "range", header: []string{"Range", "bytes=0-10"}},
+	}
+	atlas := loadAtlas(t)
+	for _, opts := range []Options{{Atlas: atlas}, {Atlas: atlas, BaseURL: "https://atlas.example/x"}, {Atlas: atlas, RateLimit: 1e6, RateBurst: 1e6}} {
+		s := newTestServer(t, opts)
+		throughEcho := 0
+		s.echo.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error {
+				throughEcho++
+				return next(c)
+			}
+		})
+		for _, r := range s.echo.Routes() {
+			if r.Method != http.MethodGet {
+				continue
+			}
+			urls, ok := samples[r.Path]
+			if !ok {
+				t.Errorf("route %s has no sample URL in this test", r.Path)
+			}
+			for _, u := range urls {
+				for _, hd := range headers {
+					newRequest := func(method, etag string) *http.Request {
+						req := httptest.NewRequest(method, u, nil)
+						for i := 0; i+1 < len(hd.header); i += 2 {
+							req.Header.Set(hd.header[i], strings.Replace(hd.header[i+1], "ETAG", etag, 1))
+						}
+						if hd.remote != "" {
+							req.RemoteAddr = hd.remote
+						}
+						return req
+					}
+					warm := httptest.NewRecorder()
+					s.ServeHTTP(warm, newRequest(http.MethodGet, ""))
+					etag := warm.Header().Get("ETag")
+					for _, method := range []string{http.MethodGet, http.MethodHead} {
+						echoed, seen := httptest.NewRecorder(), httptest.NewRecorder()
+						s.echo.ServeHTTP(echoed, newRequest(method, etag))
+						before := throughEcho
+						s.ServeHTTP(seen, newRequest(method, etag))
+						if throughEcho != before && warm.Code == http.StatusOK && r.Path != "/" {
+							t.Errorf("%s %s (%s): not answered at the front door", method, u, hd.name)
+						}
+						if seen.Code != echoed.Code || !reflect.DeepEqual(seen.Header(), echoed.Header()) || seen.Body.String() != echoed.Body.String() {
+							t.Errorf("%s %s (%s, base URL %q): at the front door %d %v\nthrough Echo %d %v",
+								method, u, hd.name, opts.BaseURL, seen.Code, seen.Header(), echoed.Code, echoed.Header())
+						}
+					}
+				}
+			}
+		}
+	}
+}

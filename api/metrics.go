@@ -23,8 +23,9 @@ type metrics struct {
 	// bySeries keeps the children of requests and duration by requestSeries, so that counting a
 	// request neither hashes its labels nor takes the vectors' locks.
 	bySeries sync.Map
-	// routes holds, by route pattern, the series a route's cache hits are counted in, found with
-	// no hashing of labels; made once the routes are (see hotRoutes), never changed after.
+	// routes holds, by route pattern, the series most of a route's requests are counted in (GET
+	// and HEAD answered 200 or 304), found with no hashing of labels; made once the routes are
+	// (see hotRoutes), never changed after. Routes added later fall back to bySeries.
 	routes map[string]*hotSeries
 }
 

@@ -155,7 +155,7 @@ func parseProperties(v string) ([]string, error) {
 
 // cacheKey is the key an answer is cached under: its route, then every input the answer depends
 // on, each named. Two requests share an answer exactly when their keys are equal. Build it with
-// keyOf and with; a raw request key (see Server.rawKey) never starts like one.
+// keyOf and with; a raw request key (see Server.appendRawKey) never starts like one.
 type cacheKey string
 
 // keyOf starts the key of an answer of route, such as /tiles/sites/2/3/1.mvt or web:page.

@@ -174,13 +174,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // answerSeen answers, reporting true, a request whose raw key is cached (see appendRawKey). It
-// sends what the request would get through Echo, headers, rate limit, metrics and log line
-// included, without routing it or taking an Echo context: a hit needs neither.
+// takes the steps every request takes (steps) and sends what the request would get through
+// Echo, metrics and log line included, without routing it or taking an Echo context: a hit needs
+// neither.
 func (s *Server) answerSeen(w http.ResponseWriter, req *http.Request) bool {
 	start := time.Now()
-	if len(req.TransferEncoding) > 0 {
-		return false // refused by everyRequest
-	}
 	var buf [rawKeySize]byte
 	raw, ok := s.appendRawKey(buf[:0], req, s.dayAt(start))
 	if !ok {
@@ -190,17 +188,12 @@ func (s *Server) answerSeen(w http.ResponseWriter, req *http.Request) bool {
 	if !ok {
 		return false
 	}
-	h := w.Header()
-	s.setCommonHeaders(h, req.URL.Path)
-	var err error
-	if s.limiter != nil {
-		err = s.limitRate(h, req)
-	}
-	var status int
-	var size int64
-	if err == nil {
-		status, size, _ = s.writeTo(w, req, r) // an error here is the client gone: nothing to tell it
-	} else {
+	status, size := 0, int64(0)
+	err := s.steps(w, req, func() (err error) {
+		status, size, err = s.writeTo(w, req, r)
+		return err
+	})
+	if err != nil && status == 0 { // else the client is gone: nothing to tell it
 		status, size = s.writeProblem(w, req, err)
 	}
 	end := time.Now()
@@ -252,9 +245,9 @@ func schemeFromHeaders(trusted echo.SchemeExtractor) echo.SchemeExtractor {
 	}
 }
 
-// everyRequest is the server's one middleware. It counts every request in the metrics and logs
-// it, timing it once for both; errors are answered here, so that both see the status sent. In
-// between, the request goes through the steps of answer. They are steps of one function rather
+// everyRequest is the server's one middleware. It counts every request that reaches Echo (see
+// answerSeen for the others) in the metrics and logs it, timing it once for both; errors are
+// answered here, so that both see the status sent. In between, the request goes through answer. They are steps of one function rather
 // than a chain of middleware because Echo wraps each middleware around the handler anew on every
 // request, a closure each.
 func (s *Server) everyRequest(next echo.HandlerFunc) echo.HandlerFunc {
@@ -270,32 +263,42 @@ func (s *Server) everyRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// answer answers a request: the headers of every response and the methods allowed, no request
-// bodies, the rate limit when there is one, then the route's handler. A panic becomes a 500. The
+// answer answers a request through the route's handler, after the steps every request takes. The
 // request started at start.
-func (s *Server) answer(c echo.Context, handler echo.HandlerFunc, start time.Time) (err error) {
+func (s *Server) answer(c echo.Context, handler echo.HandlerFunc, start time.Time) error {
+	return s.steps(c.Response(), c.Request(), func() error {
+		s.keepRawKey(c, s.dayAt(start))
+		return handler(c)
+	})
+}
+
+// steps are what every request goes through, whichever way it is answered: the headers of every
+// response and the methods allowed, no request bodies, the rate limit when there is one; then
+// respond answers it. An error is the answer to send instead (see writeProblem); a panic becomes
+// a 500.
+func (s *Server) steps(w http.ResponseWriter, req *http.Request, respond func() error) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("panic", "method", c.Request().Method, "path", c.Request().URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			s.log.Error("panic", "method", req.Method, "path", req.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			err = problemf(http.StatusInternalServerError, "internal error; it has been logged")
 		}
 	}()
-	if done, err := s.commonHeaders(c); done {
+	h := w.Header()
+	if done, err := s.commonHeaders(w, req); done {
 		return err
 	}
-	if err := refuseBodies(c); err != nil {
+	if err := refuseBodies(h, req); err != nil {
 		return err
 	}
 	if s.limiter != nil {
-		if err := s.limitRate(c.Response().Header(), c.Request()); err != nil {
+		if err := s.limitRate(h, req); err != nil {
 			return err
 		}
 	}
-	s.keepRawKey(c, s.dayAt(start))
-	return handler(c)
+	return respond()
 }
 
 // record counts an answered request in the metrics and writes its log line: it was answered on
@@ -325,14 +328,15 @@ func (s *Server) logRequest(req *http.Request, status int, size int64, start, en
 // commonHeaders sets the headers every response carries: CORS for public read access, and
 // security headers. Only the embed page may be framed. It answers, reporting done, a preflight
 // (OPTIONS) and a method other than GET and HEAD.
-func (s *Server) commonHeaders(c echo.Context) (done bool, err error) {
-	h, req := c.Response().Header(), c.Request()
+func (s *Server) commonHeaders(w http.ResponseWriter, req *http.Request) (done bool, err error) {
+	h := w.Header()
 	s.setCommonHeaders(h, req.URL.Path)
 	if req.Method == http.MethodOptions {
 		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "If-None-Match, Accept, Accept-Encoding, Content-Type")
 		h.Set("Access-Control-Max-Age", "86400")
-		return true, c.NoContent(http.StatusNoContent)
+		w.WriteHeader(http.StatusNoContent)
+		return true, nil
 	}
 	if req.Method != http.MethodGet && req.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD, OPTIONS")
@@ -357,9 +361,9 @@ func (s *Server) setCommonHeaders(h http.Header, path string) {
 // server keeps only the former) may be a smuggling attempt: what a proxy in front took for the body
 // could be read here as a second request. RFC 9112 §6.3 lets a server refuse it and asks it to close
 // the connection after answering.
-func refuseBodies(c echo.Context) error {
-	if len(c.Request().TransferEncoding) > 0 {
-		c.Response().Header().Set(echo.HeaderConnection, "close")
+func refuseBodies(h http.Header, req *http.Request) error {
+	if len(req.TransferEncoding) > 0 {
+		h.Set(echo.HeaderConnection, "close")
 		return problemf(http.StatusBadRequest, "request bodies are not accepted: no Transfer-Encoding (nor Transfer-Encoding with Content-Length)")
 	}
 	return nil

@@ -48,7 +48,8 @@ type tcpConn struct {
 	info connInfo
 }
 
-// conn is any other connection the Limiter admitted, carrying its connInfo.
+// conn is any other connection the Limiter admitted, carrying its connInfo. It has only the
+// methods of net.Conn: a Unix socket's CloseWrite, say, is hidden (the server listens on TCP).
 type conn struct {
 	net.Conn
 	info connInfo

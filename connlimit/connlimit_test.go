@@ -193,8 +193,8 @@ func BenchmarkKeepAliveRequest(b *testing.B) {
 }
 
 // TestClosedConnectionsAreForgotten checks the count of open connections follows clients that
-// leave, and that a connection the server ends after an error answer is half-closed as net/http
-// does for a bare TCP connection: the client reads the whole answer, then end of stream.
+// leave, and connections the server ends itself after an error answer: the client reads the whole
+// answer, then end of stream. (Whether net/http half-closes it first is TestCloseWrite's matter.)
 func TestClosedConnectionsAreForgotten(t *testing.T) {
 	l := New(10, time.Hour)
 	addr := serve(t, l, ok)
