@@ -102,7 +102,8 @@ async function start() {
     root,
     vocab,
     tiles: tileConfig(),
-    siteAttribution: `Sites: ${api.url('/api.html') ? `<a href="${escapeHTML(api.url('/api.html'))}">dcatlas</a>` : 'dcatlas'}, sources in each site's history`,
+    // One line on a phone, not two over the southern sites: each site's card gives its sources.
+    siteAttribution: `Sites: ${api.url('/api.html') ? `<a href="${escapeHTML(api.url('/api.html'))}">dcatlas</a>` : 'dcatlas'}${narrow ? '' : ", sources in each site's history"}`,
     legendOpen: !narrow && !embed,
     legendPosition: narrow || embed ? 'topright' : 'bottomleft',
     fullscreenTarget: $('main'),
@@ -218,6 +219,7 @@ async function start() {
   siteMap.map.on('movestart zoomstart', () => { moving = true; });
   siteMap.map.on('moveend', () => { moving = false; });
   store.render();
+  siteMap.resized(); // the time bar, filled in, took its height from the map
   if (problems.length) views.message(`Ignored ${problems.join('; ')}.`);
   window.addEventListener('popstate', () => {
     ctx.player.stop();

@@ -4,7 +4,8 @@
 // keeps its true position, for a leader line); labels go on the
 // first side of their symbol (right, left, above, below) where they cover nothing already placed,
 // and are left out where no side is free. Pure: positions are pixels of the map's projection at
-// the current zoom, so panning needs no new layout.
+// the current zoom, so panning needs no new layout. clearOffset finds the pan that keeps the
+// symbols clear of the map's controls.
 
 const GAP = 2;
 
@@ -92,4 +93,26 @@ export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHe
     }
   }
   return nodes;
+}
+
+/**
+ * The shortest offset [dx, dy] that moves every box (x0, y0, x1, y1, pixels of a w by h map) inside
+ * the map and off every box of avoid, GAP pixels apart; null if there is none.
+ */
+export function clearOffset(boxes, avoid, w, h) {
+  if (!boxes.length) return [0, 0];
+  const lo = [GAP - Math.min(...boxes.map((b) => b[0])), GAP - Math.min(...boxes.map((b) => b[1]))];
+  const hi = [w - GAP - Math.max(...boxes.map((b) => b[2])), h - GAP - Math.max(...boxes.map((b) => b[3]))];
+  if (lo[0] > hi[0] || lo[1] > hi[1]) return null;
+  // A grid of offsets over the room there is, at most about 4,000 of them, nearest first.
+  const grid = Math.max(1, Math.ceil(Math.sqrt(((hi[0] - lo[0]) * (hi[1] - lo[1])) / 4000)));
+  const axis = (a, b) => {
+    const xs = [Math.min(Math.max(0, a), b)];
+    for (let v = a; v <= b; v += grid) xs.push(v);
+    return xs;
+  };
+  const offsets = axis(lo[0], hi[0]).flatMap((dx) => axis(lo[1], hi[1]).map((dy) => [dx, dy]));
+  offsets.sort((p, q) => Math.hypot(...p) - Math.hypot(...q));
+  const clear = ([dx, dy]) => boxes.every((b) => avoid.every((a) => !overlaps([b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy], a)));
+  return offsets.find(clear) ?? null;
 }

@@ -1,7 +1,7 @@
 // node --test web/layout.test.mjs (run by go test ./web)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layout, overlaps } from './layout.js';
+import { layout, overlaps, clearOffset } from './layout.js';
 
 const opts = { spread: 6, size: 20, groupSize: (n) => (n < 10 ? 30 : 36), labelWidth: (t) => 7 * t.length, labelHeight: 16 };
 
@@ -44,4 +44,38 @@ test('a small group spreads into a ring when there is room', () => {
   assert.ok(nodes.every((n) => n.members.length === 1));
   const grouped = layout(items, { ...opts, spread: 0 });
   assert.equal(grouped.length, 1);
+});
+
+test('clearOffset: no move when nothing is in the way', () => {
+  assert.deepEqual(clearOffset([[100, 100, 120, 120]], [[0, 0, 40, 40]], 360, 200), [0, 0]);
+});
+
+test('clearOffset: the shortest move off a control, staying on the map', () => {
+  // A symbol under the zoom buttons (the left column) moves right until GAP clear of them; the
+  // other symbol stays on the map.
+  assert.deepEqual(clearOffset([[20, 50, 40, 70], [300, 60, 320, 80]], [[10, 10, 44, 120]], 360, 200), [26, 0]);
+});
+
+test('clearOffset: null where there is no room', () => {
+  assert.equal(clearOffset([[0, 0, 20, 20], [350, 0, 370, 20]], [], 360, 200), null); // wider than the map
+  assert.equal(clearOffset([[100, 100, 120, 120]], [[0, 0, 360, 200]], 360, 200), null); // a control over it all
+});
+
+test('clearOffset: what it finds is clear and on the map', () => {
+  for (let seed = 1; seed <= 50; seed++) {
+    const rnd = random(seed);
+    const boxes = Array.from({ length: 12 }, () => {
+      const x = 40 + rnd() * 260;
+      const y = 30 + rnd() * 120;
+      return [x, y, x + 20, y + 20];
+    });
+    const avoid = [[10, 10, 44, 120], [260, 10, 350, 38], [70, 185, 360, 200]];
+    const d = clearOffset(boxes, avoid, 360, 200);
+    if (!d) continue;
+    for (const b of boxes) {
+      const s = [b[0] + d[0], b[1] + d[1], b[2] + d[0], b[3] + d[1]];
+      assert.ok(s[0] >= 0 && s[1] >= 0 && s[2] <= 360 && s[3] <= 200, `seed ${seed}: ${s} off the map`);
+      for (const a of avoid) assert.ok(!overlaps(s, a), `seed ${seed}: ${s} under ${a}`);
+    }
+  }
 });

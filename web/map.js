@@ -5,7 +5,7 @@
 
 import { symbol, pendingSymbol, groupSymbol } from './symbols.js';
 import { formatDay, formatEDTF, pendingPhrase } from './dates.js';
-import { layout } from './layout.js';
+import { layout, clearOffset } from './layout.js';
 
 const L = window.L;
 
@@ -193,7 +193,10 @@ export class SiteMap {
       // Open by default, the legend closes itself the first time it would hide a site (on a
       // narrower screen it lies over South America); once the reader opens or closes it, it stays.
       this.legendAuto = Boolean(opts.legendOpen);
-      this.legend.getContainer().querySelector('summary').addEventListener('click', () => { this.legendAuto = false; });
+      this.legend.getContainer().querySelector('summary').addEventListener('click', () => {
+        this.legendAuto = false;
+        this.fitAuto = false;
+      });
     }
     this.popup = L.popup({
       className: 'site-popup',
@@ -239,9 +242,17 @@ export class SiteMap {
         if (moved) this.relayout(true);
       });
       queueMicrotask(() => container.querySelectorAll('.leaflet-control').forEach((c) => ro.observe(c)));
+      // Until the reader moves it, the first view follows the map's size as the page settles (not
+      // later: the time bar's height changes with the date).
+      new ResizeObserver(() => {
+        if (this.fitAuto) this.resized();
+      }).observe(container);
     }
     // Labels stay inside the map: after a pan, they may move to another side.
     map.on('moveend', () => this.relayout(false));
+    map.on('movestart', () => {
+      if (!this.silent) this.fitAuto = false;
+    });
     map.on('moveend', () => {
       if (this.silent) return;
       const c = map.getCenter().wrap();
@@ -274,14 +285,41 @@ export class SiteMap {
 
   /** Shows a view, or the bounding box [minLon, minLat, maxLon, maxLat] when view is null. */
   show(view, bbox) {
+    // The first view of every site keeps them clear of the controls until the reader moves the map
+    // or the date, or opens a site (keepClear).
+    this.fitAuto = !view && Boolean(bbox);
+    this.fitAt = null;
+    this.fitBox = bbox;
     this.quietly(() => {
       if (view) {
         this.map.setView([view.lat, view.lng], view.zoom, { animate: false });
       } else if (bbox) {
-        this.map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [28, 28], animate: false, maxZoom: 5 });
+        this.fitAll();
       } else {
         this.map.setView([20, 60], 2, { animate: false });
       }
+    });
+  }
+
+  /** Fits the map to the first view's bounding box. */
+  fitAll() {
+    const b = this.fitBox;
+    this.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [28, 28], animate: false, maxZoom: 5 });
+  }
+
+  /**
+   * Tells the map its container may have changed size (the time bar filled in under it, the phone
+   * turned); the first view, not yet moved by the reader, is fitted again, any other (a shared one)
+   * keeps its centre and zoom.
+   */
+  resized() {
+    const s = this.map.getSize();
+    if (s.x === this.container.clientWidth && s.y === this.container.clientHeight) return;
+    const centre = this.map.getCenter();
+    this.quietly(() => {
+      this.map.invalidateSize({ pan: false });
+      if (this.fitAuto) this.fitAll();
+      else this.map.setView(centre, this.map.getZoom(), { reset: true }); // exactly, not to a pixel
     });
   }
 
@@ -296,6 +334,8 @@ export class SiteMap {
    * (marked for a moment while playing, kept marked when comparing dates).
    */
   render(d) {
+    this.fitAt ??= d.at;
+    if (d.at !== this.fitAt) this.fitAuto = false;
     this.at = d.at;
     this.shown = d.shown;
     this.byId = new Map(d.shown.map((m) => [m.site.id, m]));
@@ -318,29 +358,11 @@ export class SiteMap {
     const pb = this.map.getPixelBounds();
     const viewKey = `${pb.min.x},${pb.min.y}`;
     if (!force && key === this.layoutKey && marks === this.marksKey && viewKey === this.viewKey) return;
+    if (this.fitAuto && !this.clearing && this.shown.length && this.keepClear()) return; // the move laid out again
     this.layoutKey = key;
     this.marksKey = marks;
     this.viewKey = viewKey;
-    const order = new Map(this.vocab.order.map((s, i) => [s, i]));
-    const detail = zoom >= 6;
-    const items = this.shown.map((m, i) => {
-      const p = this.map.project([m.site.lat, m.site.lon], zoom);
-      return {
-        id: m.site.id, x: p.x, y: p.y, m,
-        rank: order.get(m.state.status) * 1000 + i,
-        label: detail && m.site.region ? `${placeName(m.site)} · ${m.site.region}` : placeName(m.site),
-      };
-    });
-    const size = zoom < 3 ? 18 : zoom < 5 ? 22 : 26;
-    const nodes = layout(items, {
-      size,
-      groupSize: (n) => (n < 10 ? 30 : n < 50 ? 36 : 42),
-      spread: 6,
-      view: [pb.min.x + 2, pb.min.y + 2, pb.max.x - 2, pb.max.y - 2],
-      avoid: this.controlBoxes(pb),
-      labelWidth,
-      labelHeight: LABEL_H,
-    });
+    const nodes = this.nodesAt(zoom, pb);
     if (this.legendAuto && this.hidesSite(this.legend.getContainer(), nodes, pb)) {
       this.legendAuto = false;
       this.legend.getContainer().querySelector('details').open = false; // its toggle lays out again
@@ -394,6 +416,68 @@ export class SiteMap {
     }
     for (const [id, lm] of this.labels) if (!labels.has(id)) this.layer.removeLayer(lm);
     this.labels = labels;
+  }
+
+  /**
+   * Lays out the sites shown at zoom: their symbols, groups and, with pb (the pixel bounds they are
+   * shown in), their labels.
+   */
+  nodesAt(zoom, pb) {
+    const order = new Map(this.vocab.order.map((s, i) => [s, i]));
+    const detail = zoom >= 6;
+    const items = this.shown.map((m, i) => {
+      const p = this.map.project([m.site.lat, m.site.lon], zoom);
+      return {
+        id: m.site.id, x: p.x, y: p.y, m,
+        rank: order.get(m.state.status) * 1000 + i,
+        label: !pb ? '' : detail && m.site.region ? `${placeName(m.site)} · ${m.site.region}` : placeName(m.site),
+      };
+    });
+    const size = zoom < 3 ? 18 : zoom < 5 ? 22 : 26;
+    return layout(items, {
+      size,
+      groupSize: (n) => (n < 10 ? 30 : n < 50 ? 36 : 42),
+      spread: 6,
+      view: pb ? [pb.min.x + 2, pb.min.y + 2, pb.max.x - 2, pb.max.y - 2] : null,
+      avoid: pb ? this.controlBoxes(pb) : [],
+      labelWidth,
+      labelHeight: LABEL_H,
+    });
+  }
+
+  /**
+   * Moves the view, where a site or group would lie under a control (the zoom or full-screen
+   * buttons, the attribution), to the nearest one where none does and all are on the map: panned
+   * a little, else zoomed out a step at a time. The legend is left out while it folds itself away.
+   * Returns whether the view moved (its zoomend or moveend lays the map out again).
+   */
+  keepClear() {
+    const map = this.map;
+    const { x: w, y: h } = map.getSize();
+    const c = this.container.getBoundingClientRect();
+    const avoid = [...this.container.querySelectorAll('.leaflet-control')]
+      .filter((e) => !(this.legendAuto && e === this.legend?.getContainer()))
+      .map((e) => e.getBoundingClientRect())
+      .filter((r) => r.width > 0 && r.height > 0)
+      .map((r) => [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]);
+    const centre = map.getCenter();
+    const step = map.options.zoomSnap || 1;
+    for (let zoom = map.getZoom(); zoom >= map.getMinZoom(); zoom -= step) {
+      // Node boxes relative to the map's top left with the centre kept, then the offset to add.
+      const mid = map.project(centre, zoom);
+      const boxes = this.nodesAt(zoom, null).map((n) => [n.box[0] - mid.x + w / 2, n.box[1] - mid.y + h / 2, n.box[2] - mid.x + w / 2, n.box[3] - mid.y + h / 2]);
+      const d = clearOffset(boxes, avoid, w, h);
+      if (!d) continue;
+      if (zoom === map.getZoom() && Math.hypot(d[0], d[1]) < 1) return false;
+      this.clearing = true; // the layout the move brings keeps the view
+      try {
+        this.quietly(() => map.setView(map.unproject([mid.x - d[0], mid.y - d[1]], zoom), zoom, { animate: false }));
+      } finally {
+        this.clearing = false;
+      }
+      return true;
+    }
+    return false; // nowhere clear: the view stays
   }
 
   /** Whether the element el, a control, covers a symbol or group of nodes (laid out in pb). */
@@ -511,6 +595,7 @@ export class SiteMap {
   open(id, { fly = false, focus = false, pan = true } = {}) {
     const m = this.byId?.get(id);
     if (!m) return false;
+    this.fitAuto = false;
     const latlng = L.latLng(m.site.lat, m.site.lon);
     const show = () => {
       this.popupSite = id;
@@ -637,7 +722,6 @@ export class SiteMap {
   }
 }
 
-/** Reports whether the reader asked for less motion. */
 /**
  * The dark base map beside a light one: the server's (and the static site's) tiles/basemap-dark
  * for tiles/basemap; null for other tile URLs.
@@ -671,6 +755,7 @@ function baseMapLayer(tiles, container) {
   return layer;
 }
 
+/** Reports whether the reader asked for less motion. */
 export function reducedMotion() {
   return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }

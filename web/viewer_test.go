@@ -200,11 +200,12 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 						}
 					}
 				}
-				// As the page opens (a reader who zooms moves sites under controls). Not yet on the
-				// smallest phone: there the attribution wraps to two lines over the southern sites and
-				// the full-screen button lies on the North American group (issue 15's note).
-				if zoom < 0 && sz.vp.w >= 390 {
+				// As the page opens (a reader who zooms moves sites under controls).
+				if zoom < 0 {
 					checkSitesClear(t, p, bs)
+					if sz.vp.w < 640 {
+						p.screenshot(fmt.Sprintf("phone-%dx%d-open.png", sz.vp.w, sz.vp.h))
+					}
 				}
 			}
 			mapBox := eval[rect](p, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return { Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom }; })()`)
@@ -213,6 +214,7 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 				return { Kind: 'control', Name: e.className, Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom };
 			})`)
 			checkLabelsClear(t, p)
+			checkAttribution(t, p, mapBox)
 			for _, c := range controls {
 				if c.area() > mapBox.area()/6 {
 					t.Errorf("%q covers %.0f%% of the map", c.Name, 100*c.area()/mapBox.area())
@@ -254,6 +256,32 @@ func checkSitesClear(t *testing.T, p *page, bs []rect) {
 				t.Errorf("the %s %q is under the control %q", r.Kind, r.Name, c.Name)
 			}
 		}
+	}
+}
+
+// checkAttribution checks that the base map's and the sites' credits are whole on the map and
+// legible (a phone may shorten the sites' credit to one line, never drop one).
+func checkAttribution(t *testing.T, p *page, mapBox rect) {
+	t.Helper()
+	type attribution struct {
+		rect
+		Text     string
+		FontSize float64
+		Clipped  bool
+	}
+	a := eval[attribution](p, `(() => {
+		const e = document.querySelector('.leaflet-control-attribution');
+		const r = e.getBoundingClientRect();
+		return { Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom, Text: e.textContent,
+			FontSize: parseFloat(getComputedStyle(e).fontSize), Clipped: e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight };
+	})()`)
+	for _, want := range []string{"Leaflet", "Base map: Natural Earth", "Sites: dcatlas"} {
+		if !strings.Contains(a.Text, want) {
+			t.Errorf("the attribution %q lacks %q", a.Text, want)
+		}
+	}
+	if a.FontSize < 10 || a.Clipped || a.Left < mapBox.Left || a.Top < mapBox.Top || a.Right > mapBox.Right || a.Bottom > mapBox.Bottom {
+		t.Errorf("the attribution is not whole and legible on the map %+v: %+v", mapBox, a)
 	}
 }
 
