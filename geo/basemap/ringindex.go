@@ -8,7 +8,11 @@ import "github.com/paulmach/orb"
 type ringIndex struct {
 	ring       orb.Ring
 	minY, step float64
-	bands      [][]int32 // per band, the edges crossing it, by the index of their first point
+	// The edges crossing band k, by the index of their first point, are edges[starts[k]:starts[k+1]]:
+	// two arrays without pointers rather than a slice per band, which the garbage collector would
+	// visit one by one on every cycle for as long as the server runs.
+	starts []int32
+	edges  []int32
 }
 
 // edgesPerBand is about how many edges each band holds for a ring of average wiggliness.
@@ -17,12 +21,29 @@ const edgesPerBand = 8
 func newRingIndex(r orb.Ring) *ringIndex {
 	b := boundOf(r)
 	n := max(1, len(r)/edgesPerBand)
-	x := &ringIndex{ring: r, minY: b.Min[1], step: (b.Max[1] - b.Min[1]) / float64(n), bands: make([][]int32, n)}
-	for i := range r { // edge i runs from r[i] to the next point, the last back to the first
+	x := &ringIndex{ring: r, minY: b.Min[1], step: (b.Max[1] - b.Min[1]) / float64(n), starts: make([]int32, n+1)}
+	// Edge i runs from r[i] to the next point, the last back to the first. Count each band's
+	// edges, then place them.
+	span := func(i int) (lo, hi int) {
 		a, b := r[i], r[(i+1)%len(r)]
-		lo, hi := x.band(min(a[1], b[1])), x.band(max(a[1], b[1]))
+		return x.band(min(a[1], b[1])), x.band(max(a[1], b[1]))
+	}
+	for i := range r {
+		lo, hi := span(i)
 		for k := lo; k <= hi; k++ {
-			x.bands[k] = append(x.bands[k], int32(i))
+			x.starts[k+1]++
+		}
+	}
+	for k := range n {
+		x.starts[k+1] += x.starts[k]
+	}
+	x.edges = make([]int32, x.starts[n])
+	next := append([]int32(nil), x.starts[:n]...)
+	for i := range r {
+		lo, hi := span(i)
+		for k := lo; k <= hi; k++ {
+			x.edges[next[k]] = int32(i)
+			next[k]++
 		}
 	}
 	return x
@@ -30,17 +51,19 @@ func newRingIndex(r orb.Ring) *ringIndex {
 
 // band is the band holding latitude y, clamped to the ring's.
 func (x *ringIndex) band(y float64) int {
+	n := len(x.starts) - 1
 	if x.step <= 0 {
 		return 0
 	}
-	return min(len(x.bands)-1, max(0, int((y-x.minY)/x.step)))
+	return min(n-1, max(0, int((y-x.minY)/x.step)))
 }
 
 // contains reports whether p is inside the ring, by the even-odd rule on a ray going east. A point
 // exactly on the boundary may go either way; DistanceKm then finds it 0 km away all the same.
 func (x *ringIndex) contains(p orb.Point) bool {
 	in := false
-	for _, i := range x.bands[x.band(p[1])] {
+	k := x.band(p[1])
+	for _, i := range x.edges[x.starts[k]:x.starts[k+1]] {
 		a, b := x.ring[i], x.ring[(int(i)+1)%len(x.ring)]
 		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
 			in = !in
@@ -49,13 +72,14 @@ func (x *ringIndex) contains(p orb.Point) bool {
 	return in
 }
 
-// polygonIndex is a polygon's rings, indexed: the exterior first, then the holes.
-type polygonIndex []*ringIndex
+// polygonIndex is a polygon's rings, indexed: the exterior first, then the holes. The indexes are
+// held by value: one object fewer per ring for the garbage collector to visit.
+type polygonIndex []ringIndex
 
 func newPolygonIndex(p orb.Polygon) polygonIndex {
 	out := make(polygonIndex, len(p))
 	for i, r := range p {
-		out[i] = newRingIndex(r)
+		out[i] = *newRingIndex(r)
 	}
 	return out
 }
@@ -65,8 +89,8 @@ func (x polygonIndex) contains(p orb.Point) bool {
 	if len(x) == 0 || !x[0].contains(p) {
 		return false
 	}
-	for _, h := range x[1:] {
-		if h.contains(p) {
+	for i := range x[1:] {
+		if x[1+i].contains(p) {
 			return false
 		}
 	}
