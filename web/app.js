@@ -102,12 +102,14 @@ async function start() {
     root,
     vocab,
     tiles: tileConfig(),
-    // One line on a phone, not two over the southern sites: each site's card gives its sources.
-    siteAttribution: `Sites: ${api.url('/api.html') ? `<a href="${escapeHTML(api.url('/api.html'))}">dcatlas</a>` : 'dcatlas'}${narrow ? '' : ", sources in each site's history"}`,
+    // One line on a phone, not two over the southern sites (style.css hides the rest on a narrow
+    // screen, so turning the phone shows it): each site's card gives its sources.
+    siteAttribution: `Sites: ${api.url('/api.html') ? `<a href="${escapeHTML(api.url('/api.html'))}">dcatlas</a>` : 'dcatlas'}<span class="attribution-more">, sources in each site's history</span>`,
     legendOpen: !narrow && !embed,
     legendPosition: narrow || embed ? 'topright' : 'bottomleft',
     fullscreenTarget: $('main'),
     sheet: $('sheet'),
+    over: [...document.querySelectorAll('.embed-bar')],
     onSelect: (id, { focus }) => views.select(ctx, id, { focus }),
     onClose: (id) => {
       if (store.state.site === id) store.update({ site: null }, 'push');
@@ -153,9 +155,13 @@ async function start() {
     f();
     costs[name].push(performance.now() - t0);
   };
+  // The first view fits itself to the page only while it settles: any change the reader makes
+  // (typing a search, a filter, the date, the colouring) ends that, so the map stays put.
+  for (const type of ['input', 'change']) document.addEventListener(type, () => siteMap.endFit(), true);
   store.subscribe((d, st) => {
     hooks.busy++;
     try {
+      if (hooks.rendered !== null) siteMap.endFit(); // every render after the first is a change the reader made
       body.classList.toggle('by-provider', d.byProvider);
       timed('map', () => siteMap.render(d));
       timed('bar', () => {
@@ -211,7 +217,8 @@ async function start() {
     map: siteMap.map,
     // The symbols and labels are laid out for the map's zoom and stand still: no zoom under way
     // and none still sliding (Leaflet may end a zoom on a timer while its CSS transitions run).
-    laidOut: () => !moving && siteMap.settled(),
+    // and for the map's size (the observer that follows it has run, any refit with it).
+    laidOut: () => !moving && siteMap.sized() && siteMap.settled(),
     // The map is still and the URL holds its view (or none was ever written).
     viewSynced: () => !moving && (!store.state.view || new URLSearchParams(location.search).get('view') === store.viewParam(siteMap.view())),
   });

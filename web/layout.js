@@ -96,23 +96,51 @@ export function layout(items, { size, groupSize, spread = 0, labelWidth, labelHe
 }
 
 /**
- * The shortest offset [dx, dy] that moves every box (x0, y0, x1, y1, pixels of a w by h map) inside
- * the map and off every box of avoid, GAP pixels apart; null if there is none.
+ * A short offset [dx, dy] that moves every box (x0, y0, x1, y1, pixels of a w by h map) inside the
+ * map and off every box of avoid, GAP pixels apart; null if none is found. [0, 0] where it is
+ * clear; else the nearest clear offset on a grid over the room there is (at most about 4,000
+ * offsets, so its step is a pixel or a few): within a step of the shortest, and a gap narrower
+ * than a step may be missed.
  */
 export function clearOffset(boxes, avoid, w, h) {
   if (!boxes.length) return [0, 0];
-  const lo = [GAP - Math.min(...boxes.map((b) => b[0])), GAP - Math.min(...boxes.map((b) => b[1]))];
-  const hi = [w - GAP - Math.max(...boxes.map((b) => b[2])), h - GAP - Math.max(...boxes.map((b) => b[3]))];
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const b of boxes) {
+    minX = Math.min(minX, b[0]);
+    minY = Math.min(minY, b[1]);
+    maxX = Math.max(maxX, b[2]);
+    maxY = Math.max(maxY, b[3]);
+  }
+  const lo = [GAP - minX, GAP - minY];
+  const hi = [w - GAP - maxX, h - GAP - maxY];
   if (lo[0] > hi[0] || lo[1] > hi[1]) return null;
-  // A grid of offsets over the room there is, at most about 4,000 of them, nearest first.
+  // overlaps(), with the box moved by dx, dy.
+  const clear = (dx, dy) => boxes.every((b) => avoid.every((a) => !(b[0] + dx < a[2] + GAP && a[0] < b[2] + dx + GAP && b[1] + dy < a[3] + GAP && a[1] < b[3] + dy + GAP)));
+  if (lo[0] <= 0 && hi[0] >= 0 && lo[1] <= 0 && hi[1] >= 0 && clear(0, 0)) return [0, 0];
   const grid = Math.max(1, Math.ceil(Math.sqrt(((hi[0] - lo[0]) * (hi[1] - lo[1])) / 4000)));
+  // Each axis: the offset nearest 0 within its room, then a step apart.
   const axis = (a, b) => {
-    const xs = [Math.min(Math.max(0, a), b)];
-    for (let v = a; v <= b; v += grid) xs.push(v);
-    return xs;
+    const vs = [Math.min(Math.max(0, a), b)];
+    for (let v = a; v <= b; v += grid) vs.push(v);
+    return vs;
   };
-  const offsets = axis(lo[0], hi[0]).flatMap((dx) => axis(lo[1], hi[1]).map((dy) => [dx, dy]));
-  offsets.sort((p, q) => Math.hypot(...p) - Math.hypot(...q));
-  const clear = ([dx, dy]) => boxes.every((b) => avoid.every((a) => !overlaps([b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy], a)));
-  return offsets.find(clear) ?? null;
+  const xs = axis(lo[0], hi[0]);
+  const ys = axis(lo[1], hi[1]);
+  const n = xs.length * ys.length;
+  const dist = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const dx = xs[Math.floor(i / ys.length)];
+    const dy = ys[i % ys.length];
+    dist[i] = dx * dx + dy * dy;
+  }
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => dist[i] - dist[j]);
+  for (const i of order) {
+    const dx = xs[Math.floor(i / ys.length)];
+    const dy = ys[i % ys.length];
+    if (clear(dx, dy)) return [dx, dy];
+  }
+  return null;
 }

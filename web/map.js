@@ -140,10 +140,7 @@ const Fullscreen = L.Control.extend({
       if (document.fullscreenElement) document.exitFullscreen?.();
       else this.options.target.requestFullscreen?.().catch(() => {});
     });
-    document.addEventListener('fullscreenchange', () => {
-      sync();
-      this._map.invalidateSize();
-    });
+    document.addEventListener('fullscreenchange', sync); // the map's ResizeObserver follows its size
     div.append(b);
     L.DomEvent.disableClickPropagation(div);
     return div;
@@ -155,7 +152,8 @@ export class SiteMap {
    * @param {HTMLElement} container
    * @param {object} opts tiles {url, attribution, maxZoom, nativeZoom (the tiles' last zoom)}, root,
    *   vocab, legendOpen, legendPosition, fullscreenTarget, sheet (an element for the bottom sheet,
-   *   used on a narrow map), and the hooks onSelect(id, {focus}), onClose(id), onView(view),
+   *   used on a narrow map), over (elements outside the container that lie over the map, such as the
+   *   embed's bar: sites and labels keep clear of them as of its controls), and the hooks onSelect(id, {focus}), onClose(id), onView(view),
    *   events(id) → Promise of {events, notes}, siteURL(id, at) → the URL of a site as GeoJSON, or
    *   '' for none
    */
@@ -172,6 +170,12 @@ export class SiteMap {
     this.silent = 0;
     this.popupSite = null;
     this.layoutKey = '';
+    this.over = opts.over ?? [];
+    // The first view of every site (show) fits itself to the map's size and keeps the sites clear of
+    // the controls (keepClear) while the page settles, until the reader changes anything (endFit).
+    this.fitAuto = false;
+    this.fitBox = null;
+    this.clearing = false; // keepClear is moving the map
     const narrow = container.clientWidth < 640;
     const map = L.map(container, {
       minZoom: narrow ? 0 : 1,
@@ -180,6 +184,8 @@ export class SiteMap {
       worldCopyJump: true,
       zoomControl: true,
       attributionControl: true,
+      // One home for a new size: the container's ResizeObserver (below) calls resized().
+      trackResize: typeof ResizeObserver !== 'function',
     });
     this.map = map;
     map.attributionControl.addAttribution(opts.siteAttribution);
@@ -195,7 +201,7 @@ export class SiteMap {
       this.legendAuto = Boolean(opts.legendOpen);
       this.legend.getContainer().querySelector('summary').addEventListener('click', () => {
         this.legendAuto = false;
-        this.fitAuto = false;
+        this.endFit();
       });
     }
     this.popup = L.popup({
@@ -241,20 +247,19 @@ export class SiteMap {
         }
         if (moved) this.relayout(true);
       });
-      queueMicrotask(() => container.querySelectorAll('.leaflet-control').forEach((c) => ro.observe(c)));
-      // Until the reader moves it, the first view follows the map's size as the page settles (not
-      // later: the time bar's height changes with the date).
-      new ResizeObserver(() => {
-        if (this.fitAuto) this.resized();
-      }).observe(container);
+      queueMicrotask(() => this.controls().forEach((c) => ro.observe(c)));
+      // The map follows its container's size: the time bar filled in or changed height, the phone
+      // turned, full screen.
+      new ResizeObserver(() => this.resized()).observe(container);
     }
     // Labels stay inside the map: after a pan, they may move to another side.
     map.on('moveend', () => this.relayout(false));
     map.on('movestart', () => {
-      if (!this.silent) this.fitAuto = false;
+      if (!this.silent) this.endFit();
     });
     map.on('moveend', () => {
       if (this.silent) return;
+      this.endFit();
       const c = map.getCenter().wrap();
       opts.onView({ zoom: map.getZoom(), lat: c.lat, lng: c.lng });
     });
@@ -283,12 +288,12 @@ export class SiteMap {
     }
   }
 
-  /** Shows a view, or the bounding box [minLon, minLat, maxLon, maxLat] when view is null. */
+  /**
+   * Shows a view, or the bounding box [minLon, minLat, maxLon, maxLat] when view is null: that one
+   * is fitted again to the map's size, clear of the controls, until endFit.
+   */
   show(view, bbox) {
-    // The first view of every site keeps them clear of the controls until the reader moves the map
-    // or the date, or opens a site (keepClear).
     this.fitAuto = !view && Boolean(bbox);
-    this.fitAt = null;
     this.fitBox = bbox;
     this.quietly(() => {
       if (view) {
@@ -299,6 +304,20 @@ export class SiteMap {
         this.map.setView([20, 60], 2, { animate: false });
       }
     });
+  }
+
+  /**
+   * Ends the automatic fit of the first view: the reader changed something (moved the map, the
+   * date or a filter, opened a site or the legend), so the map stays where it is.
+   */
+  endFit() {
+    this.fitAuto = false;
+  }
+
+  /** Reports whether the map knows its container's size and is not moving itself clear. */
+  sized() {
+    const s = this.map.getSize();
+    return s.x === this.container.clientWidth && s.y === this.container.clientHeight && !this.clearing;
   }
 
   /** Fits the map to the first view's bounding box. */
@@ -313,8 +332,7 @@ export class SiteMap {
    * keeps its centre and zoom.
    */
   resized() {
-    const s = this.map.getSize();
-    if (s.x === this.container.clientWidth && s.y === this.container.clientHeight) return;
+    if (this.sized()) return;
     const centre = this.map.getCenter();
     this.quietly(() => {
       this.map.invalidateSize({ pan: false });
@@ -334,8 +352,6 @@ export class SiteMap {
    * (marked for a moment while playing, kept marked when comparing dates).
    */
   render(d) {
-    this.fitAt ??= d.at;
-    if (d.at !== this.fitAt) this.fitAuto = false;
     this.at = d.at;
     this.shown = d.shown;
     this.byId = new Map(d.shown.map((m) => [m.site.id, m]));
@@ -358,11 +374,11 @@ export class SiteMap {
     const pb = this.map.getPixelBounds();
     const viewKey = `${pb.min.x},${pb.min.y}`;
     if (!force && key === this.layoutKey && marks === this.marksKey && viewKey === this.viewKey) return;
-    if (this.fitAuto && !this.clearing && this.shown.length && this.keepClear()) return; // the move laid out again
+    const nodes = this.nodesAt(zoom, pb);
+    if (this.fitAuto && !this.clearing && nodes.length && this.keepClear(nodes, pb)) return; // the move laid out again
     this.layoutKey = key;
     this.marksKey = marks;
     this.viewKey = viewKey;
-    const nodes = this.nodesAt(zoom, pb);
     if (this.legendAuto && this.hidesSite(this.legend.getContainer(), nodes, pb)) {
       this.legendAuto = false;
       this.legend.getContainer().querySelector('details').open = false; // its toggle lays out again
@@ -449,29 +465,27 @@ export class SiteMap {
    * Moves the view, where a site or group would lie under a control (the zoom or full-screen
    * buttons, the attribution), to the nearest one where none does and all are on the map: panned
    * a little, else zoomed out a step at a time. The legend is left out while it folds itself away.
-   * Returns whether the view moved (its zoomend or moveend lays the map out again).
+   * nodes are the current layout, in pb. Returns whether the view moved (its zoomend or moveend
+   * lays the map out again).
    */
-  keepClear() {
+  keepClear(nodes, pb) {
     const map = this.map;
     const { x: w, y: h } = map.getSize();
-    const c = this.container.getBoundingClientRect();
-    const avoid = [...this.container.querySelectorAll('.leaflet-control')]
-      .filter((e) => !(this.legendAuto && e === this.legend?.getContainer()))
-      .map((e) => e.getBoundingClientRect())
-      .filter((r) => r.width > 0 && r.height > 0)
-      .map((r) => [r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top]);
+    const avoid = this.controlBoxes(L.bounds([0, 0], [w, h]), this.legendAuto ? this.legend?.getContainer() : null);
     const centre = map.getCenter();
     const step = map.options.zoomSnap || 1;
     for (let zoom = map.getZoom(); zoom >= map.getMinZoom(); zoom -= step) {
       // Node boxes relative to the map's top left with the centre kept, then the offset to add.
       const mid = map.project(centre, zoom);
-      const boxes = this.nodesAt(zoom, null).map((n) => [n.box[0] - mid.x + w / 2, n.box[1] - mid.y + h / 2, n.box[2] - mid.x + w / 2, n.box[3] - mid.y + h / 2]);
+      const [x0, y0] = zoom === map.getZoom() ? [pb.min.x, pb.min.y] : [mid.x - w / 2, mid.y - h / 2];
+      const laid = zoom === map.getZoom() ? nodes : this.nodesAt(zoom, null);
+      const boxes = laid.map((n) => [n.box[0] - x0, n.box[1] - y0, n.box[2] - x0, n.box[3] - y0]);
       const d = clearOffset(boxes, avoid, w, h);
       if (!d) continue;
       if (zoom === map.getZoom() && Math.hypot(d[0], d[1]) < 1) return false;
       this.clearing = true; // the layout the move brings keeps the view
       try {
-        this.quietly(() => map.setView(map.unproject([mid.x - d[0], mid.y - d[1]], zoom), zoom, { animate: false }));
+        this.quietly(() => map.setView(map.unproject([x0 + w / 2 - d[0], y0 + h / 2 - d[1]], zoom), zoom, { animate: false }));
       } finally {
         this.clearing = false;
       }
@@ -486,9 +500,17 @@ export class SiteMap {
     return nodes.some((n) => n.box[0] < r && n.box[2] > l && n.box[1] < b && n.box[3] > t);
   }
 
-  /** The boxes of the map's controls (zoom, legend, attribution…) in pixels of the projection. */
-  controlBoxes(pb) {
-    return [...this.container.querySelectorAll('.leaflet-control')].map((e) => this.boxOf(e, pb)).filter((b) => b[2] > b[0] && b[3] > b[1]);
+  /** The map's controls (zoom, legend, attribution…) and what else lies over it (opts.over). */
+  controls() {
+    return [...this.container.querySelectorAll('.leaflet-control'), ...this.over];
+  }
+
+  /**
+   * The boxes of the controls but skip (an element or null), in pixels of the projection with the
+   * map showing pb (pixels of the map with pb from [0, 0]).
+   */
+  controlBoxes(pb, skip = null) {
+    return this.controls().filter((e) => e !== skip).map((e) => this.boxOf(e, pb)).filter((b) => b[2] > b[0] && b[3] > b[1]);
   }
 
   /** The box of element e in pixels of the projection, the map showing pb. */
@@ -595,7 +617,7 @@ export class SiteMap {
   open(id, { fly = false, focus = false, pan = true } = {}) {
     const m = this.byId?.get(id);
     if (!m) return false;
-    this.fitAuto = false;
+    this.endFit();
     const latlng = L.latLng(m.site.lat, m.site.lon);
     const show = () => {
       this.popupSite = id;

@@ -37,6 +37,7 @@ func TestBrowserRace(t *testing.T) {
 	t.Run("UndisclosedCities", func(t *testing.T) { testUndisclosedCities(t, srv, b) })
 	t.Run("SinceColumn", func(t *testing.T) { testSinceColumn(t, srv, b) })
 	t.Run("Boxes", func(t *testing.T) { testBoxes(t, srv, b) })
+	t.Run("FirstViewSettles", func(t *testing.T) { testFirstViewSettles(t, srv, b) })
 	t.Run("Playback", func(t *testing.T) { testPlaybackAsksNothing(t, srv, b) })
 	t.Run("Screenshots", func(t *testing.T) { screenshots(t, srv, b, "race-") })
 	t.Run("LoadTimes", func(t *testing.T) { testLoadTimes(t, srv, b) })
@@ -377,4 +378,33 @@ func testRaceAccessibility(t *testing.T, srv *server, b *browser) {
 			checkAxe(t, p, axe)
 		})
 	}
+}
+
+// testFirstViewSettles checks on the smallest phone that the first view, fitted to the map as the
+// page settles, follows the phone turning without writing a view the map then leaves (Leaflet
+// once resized the map itself, wrote its view into the URL and the fit went on), and stays put
+// once the reader changes a filter (the fit once moved it, ignoring the filter).
+func testFirstViewSettles(t *testing.T, srv *server, b *browser) {
+	p := b.open(t, srv, "/map?at=2024-01-01", viewport{360, 640, 1})
+	const settled = `window.dcatlas.laidOut() && window.dcatlas.idle()`
+	p.waitFor(settled)
+	view := func() string {
+		return eval[string](p, `(() => { const m = window.dcatlas.map, c = m.getCenter(); return [m.getZoom(), c.lat.toFixed(6), c.lng.toFixed(6)].join(' '); })()`)
+	}
+	synced := func(what string) {
+		t.Helper()
+		if !eval[bool](p, `window.dcatlas.viewSynced()`) {
+			t.Errorf("%s: the URL's view %q is not the map's %s", what, eval[string](p, `new URLSearchParams(location.search).get('view')`), view())
+		}
+	}
+	p.do("turning the phone", chromedp.EmulateViewport(640, 360))
+	p.waitFor(`window.dcatlas.map.getSize().x === 640 && ` + settled)
+	synced("turned")
+	turned := view()
+	p.do("ticking AWS", chromedp.Click(chromedp.CSS(`#provider-legend [data-provider="aws"]`)))
+	p.waitFor(`new URLSearchParams(location.search).get('provider') === 'aws' && ` + settled)
+	if got := view(); got != turned {
+		t.Errorf("ticking a provider moved the map from %s to %s", turned, got)
+	}
+	synced("ticked")
 }
