@@ -400,6 +400,11 @@ func testFirstViewSettles(t *testing.T, srv *server, b *browser) {
 	p.do("turning the phone", chromedp.EmulateViewport(640, 360))
 	p.waitFor(`window.dcatlas.map.getSize().x === 640 && ` + settled)
 	synced("turned")
+	// On its side the phone still shows a map worth the name; the time bar is a scroll away.
+	if h := eval[float64](p, `document.getElementById('map').getBoundingClientRect().height`); h < 0.6*360 {
+		t.Errorf("turned to 640x360, the map is %.0f px tall", h)
+	}
+	p.screenshot("phone-640x360-turned.png")
 	turned := view()
 	p.do("ticking AWS", chromedp.Click(chromedp.CSS(`#provider-legend [data-provider="aws"]`)))
 	p.waitFor(`new URLSearchParams(location.search).get('provider') === 'aws' && ` + settled)
