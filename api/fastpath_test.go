@@ -203,13 +203,7 @@ func TestSeenAnswersAsEcho(t *testing.T) {
 			tc.opts.RequestLog = &lines
 			tc.opts.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
 			s := newTestServer(t, tc.opts)
-			throughEcho := 0
-			s.echo.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
-				return func(c echo.Context) error {
-					throughEcho++
-					return next(c)
-				}
-			})
+			throughEcho := countThroughEcho(s)
 			warm := httptest.NewRecorder()
 			s.ServeHTTP(warm, newRequest(request{method: http.MethodGet, target: tc.req.target, header: tc.req.header, remote: tc.req.remote}))
 			if warm.Code != http.StatusOK {
@@ -220,8 +214,8 @@ func TestSeenAnswersAsEcho(t *testing.T) {
 				answers[i] = httptest.NewRecorder()
 				serve.ServeHTTP(answers[i], newRequest(tc.req))
 			}
-			if throughEcho != 2 {
-				t.Fatalf("%d requests went through Echo, want 2: the third was not answered at the front door", throughEcho)
+			if *throughEcho != 2 {
+				t.Fatalf("%d requests went through Echo, want 2: the third was not answered at the front door", *throughEcho)
 			}
 			echoed, seen := answers[0], answers[1]
 			if seen.Code != echoed.Code || seen.Body.String() != echoed.Body.String() {
@@ -328,13 +322,7 @@ func TestEveryRouteSeenAsEcho(t *testing.T) {
 	atlas := loadAtlas(t)
 	for _, opts := range []Options{{Atlas: atlas}, {Atlas: atlas, BaseURL: "https://atlas.example/x"}, {Atlas: atlas, RateLimit: 1e6, RateBurst: 1e6}} {
 		s := newTestServer(t, opts)
-		throughEcho := 0
-		s.echo.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
-			return func(c echo.Context) error {
-				throughEcho++
-				return next(c)
-			}
-		})
+		throughEcho := countThroughEcho(s)
 		for _, r := range s.echo.Routes() {
 			if r.Method != http.MethodGet {
 				continue
@@ -361,9 +349,9 @@ func TestEveryRouteSeenAsEcho(t *testing.T) {
 					for _, method := range []string{http.MethodGet, http.MethodHead} {
 						echoed, seen := httptest.NewRecorder(), httptest.NewRecorder()
 						s.echo.ServeHTTP(echoed, newRequest(method, etag))
-						before := throughEcho
+						before := *throughEcho
 						s.ServeHTTP(seen, newRequest(method, etag))
-						if throughEcho != before && warm.Code == http.StatusOK && r.Path != "/" {
+						if *throughEcho != before && warm.Code == http.StatusOK && r.Path != "/" {
 							t.Errorf("%s %s (%s): not answered at the front door", method, u, hd.name)
 						}
 						if seen.Code != echoed.Code || !reflect.DeepEqual(seen.Header(), echoed.Header()) || seen.Body.String() != echoed.Body.String() {
@@ -375,4 +363,17 @@ func TestEveryRouteSeenAsEcho(t *testing.T) {
 			}
 		}
 	}
+}
+
+// countThroughEcho counts, from now on, the requests s answers through Echo rather than at the
+// front door.
+func countThroughEcho(s *Server) *int {
+	n := new(int)
+	s.echo.Pre(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			*n++
+			return next(c)
+		}
+	})
+	return n
 }

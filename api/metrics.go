@@ -52,11 +52,14 @@ func hotIndex(method string, code int) int {
 	return -1
 }
 
-// hotRoutes makes the table of hot series for these route patterns.
+// hotRoutes makes the table of hot series for these route patterns (a pattern may come once per
+// method).
 func (m *metrics) hotRoutes(patterns []string) {
 	m.routes = make(map[string]*hotSeries, len(patterns))
 	for _, p := range patterns {
-		m.routes[p] = new(hotSeries)
+		if m.routes[p] == nil {
+			m.routes[p] = new(hotSeries)
+		}
 	}
 }
 

@@ -247,9 +247,9 @@ func schemeFromHeaders(trusted echo.SchemeExtractor) echo.SchemeExtractor {
 
 // everyRequest is the server's one middleware. It counts every request that reaches Echo (see
 // answerSeen for the others) in the metrics and logs it, timing it once for both; errors are
-// answered here, so that both see the status sent. In between, the request goes through answer. They are steps of one function rather
-// than a chain of middleware because Echo wraps each middleware around the handler anew on every
-// request, a closure each.
+// answered here, so that both see the status sent. In between, the request goes through answer.
+// The steps of a request are one function (steps) rather than a chain of middleware because Echo
+// wraps each middleware around the handler anew on every request, a closure each.
 func (s *Server) everyRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()

@@ -130,16 +130,7 @@ func (ln *listener) Accept() (net.Conn, error) {
 // admit registers c unless the cap is reached and no connection is idle, returning the connection
 // to serve, or nil.
 func (l *Limiter) admit(c net.Conn) net.Conn {
-	l.mu.Lock()
-	var victim net.Conn
-	if l.open >= l.max {
-		victim = l.takeIdlestLocked()
-		if victim == nil {
-			l.mu.Unlock()
-			return nil
-		}
-	}
-	var ac net.Conn
+	var ac net.Conn // wrapped before taking the lock, which every request's state change takes
 	var info *connInfo
 	if tcp, ok := c.(*net.TCPConn); ok {
 		t := &tcpConn{TCPConn: tcp}
@@ -149,6 +140,15 @@ func (l *Limiter) admit(c net.Conn) net.Conn {
 		ac, info = o, &o.info
 	}
 	*info = connInfo{conn: ac, open: true}
+	l.mu.Lock()
+	var victim net.Conn
+	if l.open >= l.max {
+		victim = l.takeIdlestLocked()
+		if victim == nil {
+			l.mu.Unlock()
+			return nil
+		}
+	}
 	l.open++
 	l.mu.Unlock()
 	if victim != nil {

@@ -5,7 +5,7 @@
 
 import { symbol, pendingSymbol, groupSymbol } from './symbols.js';
 import { formatDay, formatEDTF, pendingPhrase } from './dates.js';
-import { layout, clearOffset } from './layout.js';
+import { layout, clearOffset, overlaps } from './layout.js';
 
 const L = window.L;
 
@@ -496,8 +496,8 @@ export class SiteMap {
 
   /** Whether the element el, a control, covers a symbol or group of nodes (laid out in pb). */
   hidesSite(el, nodes, pb) {
-    const [l, t, r, b] = this.boxOf(el, pb);
-    return nodes.some((n) => n.box[0] < r && n.box[2] > l && n.box[1] < b && n.box[3] > t);
+    const box = this.boxOf(el, pb);
+    return nodes.some((n) => overlaps(n.box, box));
   }
 
   /** The map's controls (zoom, legend, attribution…) and what else lies over it (opts.over). */
