@@ -183,6 +183,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hs := &http.Server{
 		Handler:           srv,
 		ConnState:         conns.ConnState,
+		ConnContext:       connlimit.ConnContext,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"dcatlas/connlimit"
 	"dcatlas/geo"
 	"dcatlas/geo/basemap"
 	"dcatlas/geo/render"
@@ -518,9 +519,26 @@ func (s *Server) writeTo(w http.ResponseWriter, req *http.Request, r *response) 
 	if req.Method == http.MethodHead {
 		return http.StatusOK, 0, nil
 	}
+	if len(body) <= batchAbove {
+		n, err := w.Write(body)
+		return http.StatusOK, int64(n), err
+	}
+	// net/http would send the headers and the body in two writes: batch them into one.
+	batch := connlimit.BatchOf(req.Context())
+	batch.Start()
+	defer batch.End() // also on a panic
 	n, err := w.Write(body)
+	if batch != nil && err == nil {
+		if err = http.NewResponseController(w).Flush(); err == nil {
+			err = batch.End()
+		}
+	}
 	return http.StatusOK, int64(n), err
 }
+
+// batchAbove is the size of body above which net/http may write a response in two: the headers
+// and a body up to this size fit in its 4 KiB buffer.
+const batchAbove = 2 << 10
 
 // headerValue is a header with a canonical key and a value shared by every response.
 type headerValue struct {

@@ -1,7 +1,7 @@
 // Package connlimit caps the connections an HTTP server holds open. Idle keep-alive connections
 // are the first to go: under pressure they are closed sooner, and at the cap the one idle longest
 // makes room for a new client. Only when every connection is busy is a new one refused, with a
-// short 503 that says so.
+// short 503 that says so. A handler may also have a response sent in one write (Batch).
 package connlimit
 
 import (
@@ -29,6 +29,7 @@ type Limiter struct {
 	idle connInfo // the ring of idle connections, idle longest first after it
 
 	refused, reaped atomic.Uint64
+	buffers         sync.Pool // for the connections' Batches
 }
 
 // connInfo is an open connection and its place in the ring of idle ones, linked in place so that
@@ -41,11 +42,13 @@ type connInfo struct {
 }
 
 // tcpConn is a TCP connection the Limiter admitted, carrying its connInfo, so that the ConnState
-// hook, called twice on every request, finds it without a lookup. Its methods are those of
-// *net.TCPConn, called directly: CloseWrite for net/http's graceful close, ReadFrom for sendfile.
+// hook, called twice on every request, finds it without a lookup, and its Batch. Its methods are
+// those of *net.TCPConn, called directly (CloseWrite for net/http's graceful close), but for
+// Write and ReadFrom, which go through the Batch.
 type tcpConn struct {
 	*net.TCPConn
-	info connInfo
+	info  connInfo
+	batch Batch
 }
 
 // conn is any other connection the Limiter admitted, carrying its connInfo. It has only the
@@ -134,6 +137,7 @@ func (l *Limiter) admit(c net.Conn) net.Conn {
 	var info *connInfo
 	if tcp, ok := c.(*net.TCPConn); ok {
 		t := &tcpConn{TCPConn: tcp}
+		t.batch = Batch{conn: tcp, pool: &l.buffers}
 		ac, info = t, &t.info
 	} else {
 		o := &conn{Conn: c}

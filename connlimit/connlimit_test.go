@@ -17,7 +17,7 @@ func serve(t *testing.T, l *Limiter, handler http.Handler) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: handler, ConnState: l.ConnState, ReadHeaderTimeout: time.Minute}
+	hs := &http.Server{Handler: handler, ConnState: l.ConnState, ConnContext: ConnContext, ReadHeaderTimeout: time.Minute}
 	go hs.Serve(l.Listener(ln))
 	t.Cleanup(func() { hs.Close() })
 	return ln.Addr().String()
