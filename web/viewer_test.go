@@ -175,7 +175,11 @@ func testBoxes(t *testing.T, srv *server, b *browser) {
 	}
 	for _, sz := range sizes {
 		t.Run(sz.name, func(t *testing.T) {
-			p := b.open(t, srv, sz.path, sz.vp)
+			var setup []chromedp.Action[chromedp.Void]
+			if sz.vp.w < 640 {
+				setup = append(setup, touch(sz.vp)) // a phone has a touch screen, and bigger controls
+			}
+			p := b.open(t, srv, sz.path, sz.vp, setup...)
 			for _, zoom := range []int{-1, 1} {
 				if zoom < 0 {
 					// The map has followed its container's size as the page settled, and refitted.
