@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -84,5 +85,76 @@ func checkTargets(t *testing.T, ts []target, min int) {
 		if c.W < 44 || c.H < 44 {
 			t.Errorf("%q is %.1fx%.1f CSS px, want at least 44x44 for a finger", c.Name, c.W, c.H)
 		}
+	}
+}
+
+// testSteadyPlayback plays the whole history at the phone, desktop and embed sizes and records
+// the map's size at every change (a ResizeObserver on #map): the time bar must keep its height, so
+// the map never jumps under the reader's eyes.
+func testSteadyPlayback(t *testing.T, srv *server, b *browser) {
+	sizes := []struct {
+		name, path string
+		vp         viewport
+		touch      bool
+	}{
+		{"phone 390x844", "/map", viewport{390, 844, 2}, true},
+		{"phone 360x640", "/map", viewport{360, 640, 2}, true},
+		{"narrow window 390x844, mouse", "/map", viewport{390, 844, 1}, false},
+		{"narrow window 600x800, mouse", "/map", viewport{600, 800, 1}, false},
+		{"desktop 1440x900", "/map", viewport{1440, 900, 1}, false},
+		{"embed 800x450", "/embed?controls=play", viewport{800, 450, 1}, false},
+	}
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			var setup []chromedp.Action[chromedp.Void]
+			if sz.touch {
+				setup = append(setup, touch(sz.vp))
+			}
+			p := b.open(t, srv, sz.path, sz.vp, setup...)
+			p.waitFor(`window.dcatlas.laidOut()`)
+			// Every size #map takes from here on, with the date shown when it took it.
+			eval[bool](p, `(() => {
+				window.mapSizes = [];
+				new ResizeObserver((es) => { for (const e of es) window.mapSizes.push({ Size: e.contentRect.width + 'x' + e.contentRect.height, At: window.dcatlas.rendered }); }).observe(document.getElementById('map'));
+				const speed = document.getElementById('speed');
+				if (speed) { speed.value = '4'; speed.dispatchEvent(new Event('change')); }
+				return true;
+			})()`)
+			first := eval[string](p, `window.dcatlas.sliderStart()`)
+			p.do("pressing play", chromedp.Click(chromedp.ID("play")))
+			p.waitFor(fmt.Sprintf(`window.dcatlas.playing() && window.dcatlas.rendered <= %q`, addMonths(first, 1)))
+			// A whole play lasts 25 s at 1x, 6 s at 4x.
+			if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](`!window.dcatlas.playing() && window.dcatlas.idle()`, chromedp.WithPollingTimeout(45*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+				t.Fatalf("waiting for the play to end: %v", err)
+			}
+			// A slow frame skips months; a faster phone would show them: step through every month.
+			if months := eval[[]int](p, `new Promise(async (done) => {
+				const s = document.getElementById('slider');
+				if (!s) return done([0, 0]);
+				const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+				let shown = 0;
+				for (let pos = 0; pos <= Number(s.max); pos++) {
+					s.value = String(pos);
+					s.dispatchEvent(new Event('input', { bubbles: true }));
+					await frames();
+					if (window.dcatlas.rendered === document.getElementById('date-label').dateTime && s.value === String(pos)) shown++;
+				}
+				done([shown, Number(s.max) + 1]);
+			})`); months[0] != months[1] {
+				t.Errorf("stepping through every month showed %d of %d", months[0], months[1])
+			}
+			type size struct{ Size, At string }
+			got := eval[[]size](p, `window.mapSizes`)
+			steps := eval[int](p, `window.dcatlas.frames().length`)
+			if len(got) == 0 {
+				t.Fatal("the ResizeObserver on #map never reported")
+			}
+			for _, s := range got[1:] {
+				if s.Size != got[0].Size {
+					t.Errorf("the map went from %s to %s at %s", got[0].Size, s.Size, s.At)
+				}
+			}
+			t.Logf("%d frames played; #map's sizes: %+v", steps, got)
+		})
 	}
 }
