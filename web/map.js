@@ -147,6 +147,10 @@ const Fullscreen = L.Control.extend({
   },
 });
 
+// The first view's padding round the sites, and the latitude of the Web Mercator world's edges.
+const FIT_PAD = 28;
+const WORLD_LAT = 85.0511287798;
+
 export class SiteMap {
   /**
    * @param {HTMLElement} container
@@ -323,7 +327,20 @@ export class SiteMap {
   /** Fits the map to the first view's bounding box. */
   fitAll() {
     const b = this.fitBox;
-    this.map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [28, 28], animate: false, maxZoom: 5 });
+    const map = this.map;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [FIT_PAD, FIT_PAD], animate: false, maxZoom: 5 });
+    // A map taller than the world (a phone fitted by width) would show an empty band under
+    // Antarctica's straight edge: the world moves down to the map's bottom, as far as the southern
+    // sites keep their padding, and the room left goes north, over more sea.
+    const zoom = map.getZoom();
+    const h = map.getSize().y;
+    const top = map.getPixelBounds().min.y;
+    const below = top + h - map.project([-WORLD_LAT, 0], zoom).y;
+    const shift = Math.min(below, h - FIT_PAD - (map.project([b[1], 0], zoom).y - top));
+    if (shift >= 1) {
+      const c = map.project(map.getCenter(), zoom);
+      map.setView(map.unproject([c.x, c.y - shift], zoom), zoom, { animate: false });
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,82 @@ func testSteadyPlayback(t *testing.T, srv *server, b *browser) {
 			}
 			t.Logf("%d frames played; #map's sizes: %+v", steps, got)
 		})
+	}
+}
+
+// frame is where the world's edges fall on the map, and the colours of the map's background and of
+// the base map's sea.
+type frame struct {
+	North, South, Height float64
+	Background, Sea      string
+}
+
+// readFrame reads the map's frame: the sea's colour is a base-map pixel in the mid-Atlantic (0°N,
+// 30°W), read back through a canvas.
+const readFrame = `(() => {
+	const m = window.dcatlas.map;
+	const c = m.getContainer();
+	const box = c.getBoundingClientRect();
+	const at = m.latLngToContainerPoint([0, -30]);
+	let sea = '';
+	for (const img of document.querySelectorAll('img.leaflet-tile-loaded')) {
+		const r = img.getBoundingClientRect();
+		const x = box.left + at.x, y = box.top + at.y;
+		if (x < r.left || x >= r.right || y < r.top || y >= r.bottom) continue;
+		const g = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+		g.canvas.width = img.naturalWidth; g.canvas.height = img.naturalHeight;
+		g.drawImage(img, 0, 0);
+		const d = g.getImageData(Math.floor((x - r.left) / r.width * img.naturalWidth), Math.floor((y - r.top) / r.height * img.naturalHeight), 1, 1).data;
+		sea = 'rgb(' + d[0] + ', ' + d[1] + ', ' + d[2] + ')';
+	}
+	return { North: m.latLngToContainerPoint([85.0511, 0]).y, South: m.latLngToContainerPoint([-85.0511, 0]).y, Height: m.getSize().y,
+		Background: getComputedStyle(c).backgroundColor, Sea: sea };
+})()`
+
+// testWorldFillsFrame opens the first view with every provider and with Alibaba alone, light and
+// dark, on phones, the embed and the desktop: where the world is shorter than the map, what shows
+// beyond it is the sea's colour (not Leaflet's grey), and the world's southern edge (Antarctica,
+// land cut straight) meets the map's bottom, the room left over going north, where it is more sea.
+func testWorldFillsFrame(t *testing.T, srv *server, b *browser) {
+	for _, sz := range []struct {
+		name, path string
+		vp         viewport
+		touch      bool
+	}{
+		{"phone 390x844", "/map", viewport{390, 844, 2}, true},
+		{"phone 360x640", "/map", viewport{360, 640, 2}, true},
+		{"embed 800x450", "/embed", viewport{800, 450, 1}, false},
+		{"desktop 1440x900", "/map", viewport{1440, 900, 1}, false},
+	} {
+		for _, query := range []string{"", "provider=alibaba-cloud"} {
+			for _, scheme := range []string{"light", "dark"} {
+				name := fmt.Sprintf("%s %s %s", sz.name, scheme, map[string]string{"": "all"}[query]+strings.TrimPrefix(query, "provider="))
+				t.Run(name, func(t *testing.T) {
+					setup := []chromedp.Action[chromedp.Void]{colorScheme(scheme)}
+					if sz.touch {
+						setup = append(setup, touch(sz.vp))
+					}
+					path := sz.path
+					if query != "" {
+						path += "?" + query
+					}
+					p := b.open(t, srv, path, sz.vp, setup...)
+					p.waitFor(`window.dcatlas.laidOut()`)
+					p.waitTiles()
+					f := eval[frame](p, readFrame)
+					if f.Sea == "" {
+						t.Fatal("no base-map tile under 0°N 30°W")
+					}
+					if f.South < f.Height-0.5 {
+						t.Errorf("the world (y %.0f to %.0f) leaves a band at the bottom of the %.0f px map, above Antarctica's edge", f.North, f.South, f.Height)
+					}
+					if (f.North > 0.5 || f.South < f.Height-0.5) && f.Background != f.Sea {
+						t.Errorf("beyond the world the map shows %s, the sea is %s", f.Background, f.Sea)
+					}
+					t.Logf("%+v", f)
+					p.screenshot(fmt.Sprintf("world-%s.png", strings.NewReplacer(" ", "-", "=", "-").Replace(name)))
+				})
+			}
+		}
 	}
 }
