@@ -31,6 +31,8 @@ func TestBrowserRace(t *testing.T) {
 	b := startBrowser(t, chromium)
 
 	t.Run("WorldFillsFrame", func(t *testing.T) { testWorldFillsFrame(t, srv, b) })
+	t.Run("TouchTargets", func(t *testing.T) { testTouchTargets(t, srv, b) })
+	t.Run("SteadyPlayback", func(t *testing.T) { testSteadyPlayback(t, srv, b) })
 	t.Run("ProviderColours", func(t *testing.T) { testProviderColours(t, srv, b) })
 	t.Run("ProviderLegend", func(t *testing.T) { testProviderLegend(t, srv, b) })
 	t.Run("RaceSeries", func(t *testing.T) { testRaceSeries(t, srv, b) })
