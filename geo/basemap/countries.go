@@ -190,11 +190,10 @@ type layer struct {
 	// borders and coasts are the arcs of the topology, see Collection.
 	borders, coasts orb.MultiLineString
 
-	// world holds the geometry for drawing, built on first use: converting
+	// world is the geometry for drawing, built on first use: converting
 	// every point to Web Mercator is a third of the work of New.
-	world sync.Once
-	polys []worldPolygon // every polygon of every country
-	lines []worldLine    // borders and coastlines
+	worldOnce sync.Once
+	world     *worldShapes
 }
 
 // polygonIndexes returns the indexed polygons of every country, building them on first use.
@@ -213,12 +212,9 @@ func (l *layer) polygonIndexes() [][]polygonIndex {
 
 // drawing returns the layer's geometry in world coordinates, building it
 // on first use.
-func (l *layer) drawing() ([]worldPolygon, []worldLine) {
-	l.world.Do(func() {
-		l.polys = worldPolygons(l.countries)
-		l.lines = append(worldLines(l.borders, lineBorder), worldLines(l.coasts, lineCoast)...)
-	})
-	return l.polys, l.lines
+func (l *layer) drawing() *worldShapes {
+	l.worldOnce.Do(func() { l.world = newWorldShapes(l.countries, l.borders, l.coasts) })
+	return l.world
 }
 
 // newLayer decodes one topology.
