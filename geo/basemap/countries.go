@@ -206,6 +206,7 @@ func (l *layer) polygonIndexes() [][]polygonIndex {
 				l.polygons[i][j] = newPolygonIndex(p)
 			}
 		}
+		packIndexes(l.polygons)
 	})
 	return l.polygons
 }
@@ -252,5 +253,30 @@ func newLayer(data []byte) (*layer, error) {
 		l.outerBounds = append(l.outerBounds, outer)
 	}
 	l.borders, l.coasts = c.Borders, c.Coasts
+	packRings(l.countries)
 	return l, nil
+}
+
+// packRings moves the points of every ring into one array, so that the garbage collector has one
+// object to visit rather than one per ring. A ring's capacity is its length: appending to one
+// cannot write over the next.
+func packRings(cs []Country) {
+	n := 0
+	for _, c := range cs {
+		for _, p := range c.Shape {
+			for _, r := range p {
+				n += len(r)
+			}
+		}
+	}
+	pts := make([]orb.Point, 0, n)
+	for _, c := range cs {
+		for _, p := range c.Shape {
+			for k, r := range p {
+				a := len(pts)
+				pts = append(pts, r...)
+				p[k] = orb.Ring(pts[a:len(pts):len(pts)])
+			}
+		}
+	}
 }
