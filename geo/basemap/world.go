@@ -2,6 +2,7 @@ package basemap
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -65,6 +66,7 @@ func newWorldShapes(cs []Country, borders, coasts orb.MultiLineString) *worldSha
 	}
 	w.addLines(borders, lineBorder)
 	w.addLines(coasts, lineCoast)
+	w.pts = slices.Clone(w.pts) // without the room appending left (1.6 MB at 10m)
 	return w
 }
 
