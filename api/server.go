@@ -529,7 +529,12 @@ func (s *Server) writeTo(w http.ResponseWriter, req *http.Request, r *response) 
 	defer batch.End() // also on a panic
 	n, err := w.Write(body)
 	if batch != nil && err == nil {
-		if err = http.NewResponseController(w).Flush(); err == nil {
+		// Echo's Flush hides net/http's error, and panics where flushing is not supported.
+		under := w
+		if er, ok := w.(*echo.Response); ok {
+			under = er.Writer
+		}
+		if err = http.NewResponseController(under).Flush(); err == nil {
 			err = batch.End()
 		}
 	}

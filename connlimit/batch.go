@@ -7,26 +7,28 @@ import (
 	"sync"
 )
 
-// maxHeld is the most a Batch copies and holds.
-const maxHeld = 16 << 10
+// maxHeld is the most a Batch copies and holds: net/http's connection buffer, which it writes
+// out whole before writing the rest of a large body straight to the connection.
+const maxHeld = 4 << 10
 
 // Batch gathers what one response writes to its connection, to send it in one system call.
 // net/http writes a response bigger than its 4 KiB buffer in two: the headers with the start of
 // the body, then the rest. Each write is a packet, and on a fast network a wake-up of a client
-// waiting for it. While a Batch is on, writes of up to 16 KiB in all are copied and held; the
+// waiting for it. While a Batch is on, writes of up to 4 KiB in all are copied and held; the
 // write that does not fit goes out together with them (writev), and End sends what is still held.
+// A connection whose held bytes cannot be sent is closed: net/http, which saw them written,
+// must not answer another request on it.
 //
 // A Batch belongs to one connection and is used by the goroutine writing its response, as the
 // response itself is. Its methods do nothing on nil.
 type Batch struct {
-	conn *net.TCPConn
-	pool *sync.Pool // of *[]byte, shared by the Limiter's connections
-	on   bool
-	held *[]byte // from pool, nil when nothing is held
-	vecs [2][]byte
-	bufs net.Buffers
-	// calls counts the system calls the Batch made, for tests.
-	calls int
+	conn   *net.TCPConn
+	pool   *sync.Pool // of *[]byte, shared by the Limiter's connections
+	on     bool
+	held   *[]byte // from pool, nil when nothing is held
+	vecs   [2][]byte
+	bufs   net.Buffers
+	writes int // system calls writing to the connection, batched or not
 }
 
 // batchKey is the context key of a connection's Batch.
@@ -64,14 +66,26 @@ func (b *Batch) End() error {
 	return b.send()
 }
 
-// send writes out what is held.
+// Writes is how many times the connection has been written to so far, batched or not: a
+// system call each (a ReadFrom, which may take several, counts once).
+func (b *Batch) Writes() int {
+	if b == nil {
+		return 0
+	}
+	return b.writes
+}
+
+// send writes out what is held, closing the connection if it cannot.
 func (b *Batch) send() error {
 	if b.held == nil {
 		return nil
 	}
-	b.calls++
+	b.writes++
 	_, err := b.conn.Write(*b.held)
 	b.release()
+	if err != nil {
+		b.conn.Close()
+	}
 	return err
 }
 
@@ -88,7 +102,7 @@ func (b *Batch) write(p []byte) (int, error) {
 		*b.held = append(*b.held, p...)
 		return len(p), nil
 	}
-	b.calls++
+	b.writes++
 	if n == 0 {
 		return b.conn.Write(p)
 	}
@@ -96,7 +110,7 @@ func (b *Batch) write(p []byte) (int, error) {
 	sent, err := b.bufs.WriteTo(b.conn)
 	b.vecs = [2][]byte{}
 	b.release()
-	return max(0, int(sent)-n), err
+	return max(0, int(sent)-n), err // net/http, told of an error, closes the connection
 }
 
 // buffer lends a buffer to hold writes in.
@@ -120,6 +134,7 @@ func (c *tcpConn) Write(p []byte) (int, error) {
 	if c.batch.on {
 		return c.batch.write(p)
 	}
+	c.batch.writes++
 	return c.TCPConn.Write(p)
 }
 
@@ -130,5 +145,6 @@ func (c *tcpConn) ReadFrom(r io.Reader) (int64, error) {
 			return 0, err
 		}
 	}
+	c.batch.writes++
 	return c.TCPConn.ReadFrom(r)
 }

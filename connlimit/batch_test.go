@@ -21,9 +21,34 @@ func body(n int) []byte {
 	return b
 }
 
-// batched answers /N with N bytes, batched, and reports on calls how many system calls each
-// batch made.
-func batched(t *testing.T, calls chan<- int) http.Handler {
+// serveCounting is serve, also reporting on the returned channel how many writes each request's
+// answer took, from the moment it was read to the moment its connection went idle.
+func serveCounting(t *testing.T, handler http.Handler) (string, <-chan int) {
+	t.Helper()
+	l := New(10, time.Hour)
+	writes := make(chan int, 1)
+	var before int
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: handler, ConnContext: ConnContext, ReadHeaderTimeout: time.Minute,
+		ConnState: func(c net.Conn, state http.ConnState) {
+			l.ConnState(c, state)
+			switch n := c.(*tcpConn).batch.Writes(); state { // on the connection's goroutine
+			case http.StateActive:
+				before = n
+			case http.StateIdle:
+				writes <- n - before
+			}
+		}}
+	go hs.Serve(l.Listener(ln))
+	t.Cleanup(func() { hs.Close() })
+	return ln.Addr().String(), writes
+}
+
+// batched answers /N with N bytes, batched as api's writeTo does.
+func batched(t *testing.T) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(r.URL.Path[1:])
 		if err != nil {
@@ -36,7 +61,6 @@ func batched(t *testing.T, calls chan<- int) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(n))
-		before := b.calls
 		b.Start()
 		defer b.End()
 		if _, err := w.Write(body(n)); err != nil {
@@ -48,38 +72,84 @@ func batched(t *testing.T, calls chan<- int) http.Handler {
 		if err := b.End(); err != nil {
 			t.Error(err)
 		}
-		calls <- b.calls - before
 	})
 }
 
 // TestBatchSendsAResponseInOneWrite asks, on one keep-alive connection, for answers of sizes on
-// both sides of net/http's 4 KiB buffer and of the 16 KiB a Batch holds: each arrives whole and in
-// order, sent in one system call (net/http alone makes two for any above 4 KiB).
+// both sides of net/http's 4 KiB buffer: each arrives whole and in order, written in one system
+// call, where net/http alone makes two for any above 4 KiB (the plain rows).
 func TestBatchSendsAResponseInOneWrite(t *testing.T) {
-	calls := make(chan int, 1)
-	addr := serve(t, New(10, time.Hour), batched(t, calls))
+	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Path[1:])
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		w.Write(body(n))
+	})
+	for _, tt := range []struct {
+		name    string
+		handler http.Handler
+		big     int // writes an answer over 4 KiB takes
+	}{
+		{"batched", batched(t), 1},
+		{"plain", plain, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			addr, writes := serveCounting(t, tt.handler)
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			r := bufio.NewReader(c)
+			for _, n := range []int{0, 100, 3000, 6000, 16 << 10, 21224, 100_000, 455_000, 10} {
+				c.SetDeadline(time.Now().Add(30 * time.Second))
+				fmt.Fprintf(c, "GET /%d HTTP/1.1\r\nHost: x\r\n\r\n", n)
+				res, err := http.ReadResponse(r, nil)
+				if err != nil {
+					t.Fatalf("%d bytes: %v", n, err)
+				}
+				got, err := io.ReadAll(res.Body)
+				res.Body.Close()
+				if err != nil || !bytes.Equal(got, body(n)) {
+					t.Fatalf("%d bytes: read %d bytes (%v), not the body sent", n, len(got), err)
+				}
+				want := 1
+				if n > 4<<10 {
+					want = tt.big
+				}
+				if got := <-writes; got != want {
+					t.Errorf("%d bytes: %d writes, want %d", n, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestBatchThatCannotSendCloses: when what a Batch holds cannot be written (here its write
+// deadline has passed), the connection is closed, so that the next request in the pipe cannot be
+// answered on it as if the first answer had gone out whole.
+func TestBatchThatCannotSendCloses(t *testing.T) {
+	addr := serve(t, New(10, time.Hour), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := BatchOf(r.Context())
+		w.Header().Set("Content-Length", "3000")
+		b.Start()
+		defer b.End()
+		w.Write(body(3000))
+		http.NewResponseController(w).Flush()
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(-time.Second))
+		if err := b.End(); err == nil {
+			t.Error("End past the write deadline: no error")
+		}
+	}))
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	r := bufio.NewReader(c)
-	for _, n := range []int{0, 100, 3000, 4096, 6000, 16 << 10, 21224, 100_000, 455_000, 10} {
-		c.SetDeadline(time.Now().Add(30 * time.Second))
-		fmt.Fprintf(c, "GET /%d HTTP/1.1\r\nHost: x\r\n\r\n", n)
-		res, err := http.ReadResponse(r, nil)
-		if err != nil {
-			t.Fatalf("%d bytes: %v", n, err)
-		}
-		got, err := io.ReadAll(res.Body)
-		res.Body.Close()
-		if err != nil || !bytes.Equal(got, body(n)) {
-			t.Fatalf("%d bytes: read %d bytes (%v), not the body sent", n, len(got), err)
-		}
-		want := 1
-		if got := <-calls; got != want {
-			t.Errorf("%d bytes: %d system calls, want %d", n, got, want)
-		}
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	io.WriteString(c, "GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n")
+	got, err := io.ReadAll(c)
+	if len(got) != 0 || err != nil {
+		t.Errorf("read %d bytes (%v); want none, then the end of the connection", len(got), err)
 	}
 }
 

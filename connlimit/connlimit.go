@@ -44,7 +44,8 @@ type connInfo struct {
 // tcpConn is a TCP connection the Limiter admitted, carrying its connInfo, so that the ConnState
 // hook, called twice on every request, finds it without a lookup, and its Batch. Its methods are
 // those of *net.TCPConn, called directly (CloseWrite for net/http's graceful close), but for
-// Write and ReadFrom, which go through the Batch.
+// Write and ReadFrom, which go through the Batch. SyscallConn and File would pass it by: nothing
+// calls them on a connection net/http serves.
 type tcpConn struct {
 	*net.TCPConn
 	info  connInfo

@@ -190,11 +190,10 @@ type layer struct {
 	// borders and coasts are the arcs of the topology, see Collection.
 	borders, coasts orb.MultiLineString
 
-	// world holds the geometry for drawing, built on first use: converting
+	// world is the geometry for drawing, built on first use: converting
 	// every point to Web Mercator is a third of the work of New.
-	world sync.Once
-	polys []worldPolygon // every polygon of every country
-	lines []worldLine    // borders and coastlines
+	worldOnce sync.Once
+	world     *worldShapes
 }
 
 // polygonIndexes returns the indexed polygons of every country, building them on first use.
@@ -207,18 +206,16 @@ func (l *layer) polygonIndexes() [][]polygonIndex {
 				l.polygons[i][j] = newPolygonIndex(p)
 			}
 		}
+		packIndexes(l.polygons)
 	})
 	return l.polygons
 }
 
 // drawing returns the layer's geometry in world coordinates, building it
 // on first use.
-func (l *layer) drawing() ([]worldPolygon, []worldLine) {
-	l.world.Do(func() {
-		l.polys = worldPolygons(l.countries)
-		l.lines = append(worldLines(l.borders, lineBorder), worldLines(l.coasts, lineCoast)...)
-	})
-	return l.polys, l.lines
+func (l *layer) drawing() *worldShapes {
+	l.worldOnce.Do(func() { l.world = newWorldShapes(l.countries, l.borders, l.coasts) })
+	return l.world
 }
 
 // newLayer decodes one topology.
@@ -256,5 +253,30 @@ func newLayer(data []byte) (*layer, error) {
 		l.outerBounds = append(l.outerBounds, outer)
 	}
 	l.borders, l.coasts = c.Borders, c.Coasts
+	packRings(l.countries)
 	return l, nil
+}
+
+// packRings moves the points of every ring into one array, so that the garbage collector has one
+// object to visit rather than one per ring. A ring's capacity is its length: appending to one
+// cannot write over the next.
+func packRings(cs []Country) {
+	n := 0
+	for _, c := range cs {
+		for _, p := range c.Shape {
+			for _, r := range p {
+				n += len(r)
+			}
+		}
+	}
+	pts := make([]orb.Point, 0, n)
+	for _, c := range cs {
+		for _, p := range c.Shape {
+			for k, r := range p {
+				a := len(pts)
+				pts = append(pts, r...)
+				p[k] = orb.Ring(pts[a:len(pts):len(pts)])
+			}
+		}
+	}
 }

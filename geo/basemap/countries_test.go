@@ -229,9 +229,7 @@ func BenchmarkDrawing(b *testing.B) {
 		}
 		b.Run(s.String(), func(b *testing.B) {
 			for b.Loop() {
-				worldPolygons(l.countries)
-				worldLines(l.borders, lineBorder)
-				worldLines(l.coasts, lineCoast)
+				newWorldShapes(l.countries, l.borders, l.coasts)
 			}
 		})
 	}

@@ -102,13 +102,13 @@ func labelCandidates(l *layer, f *sfnt.Font) ([]labelCandidate, error) {
 		return nil, err
 	}
 	m := face.Metrics()
-	polys, _ := l.drawing()
+	w := l.drawing()
 	largest := make(map[int]worldPolygon) // country → its largest polygon on the map
 	areas := make(map[int]float64)
-	for _, wp := range polys {
-		a := math.Abs(planar.Area(orb.Polygon(wp.rings)))
+	for _, wp := range w.polys {
+		a := math.Abs(planar.Area(orb.Polygon(w.rings(wp, nil))))
 		areas[wp.country] += a
-		if b, ok := largest[wp.country]; !ok || a > math.Abs(planar.Area(orb.Polygon(b.rings))) {
+		if b, ok := largest[wp.country]; !ok || a > math.Abs(planar.Area(orb.Polygon(w.rings(b, nil)))) {
 			largest[wp.country] = wp
 		}
 	}
@@ -118,7 +118,7 @@ func labelCandidates(l *layer, f *sfnt.Font) ([]labelCandidate, error) {
 		if c.Name == "" {
 			continue
 		}
-		p, r := poleOfInaccessibility(wp.rings, wp.bound)
+		p, r := poleOfInaccessibility(w.rings(wp, nil), wp.bound)
 		cand := labelCandidate{
 			name: c.Name, iso2: c.ISO2,
 			point:  fromWorld(p),

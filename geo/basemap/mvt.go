@@ -84,7 +84,7 @@ func labelLayer(t maptile.Tile, labels []Label) *mvt.Layer {
 func (a *Atlas) countryLayer(t maptile.Tile) *mvt.Layer {
 	out := &mvt.Layer{Name: LayerName, Version: 2, Extent: Extent}
 	l := a.layer(ScaleForZoom(float64(t.Z)))
-	polys, _ := l.drawing()
+	w := l.drawing()
 
 	scale := Extent * math.Ldexp(1, int(t.Z)) // tile coordinates per world unit
 	x0, y0 := float64(t.X)*Extent/scale, float64(t.Y)*Extent/scale
@@ -95,12 +95,14 @@ func (a *Atlas) countryLayer(t maptile.Tile) *mvt.Layer {
 
 	shapes := make(map[int]orb.MultiPolygon)
 	var order []int // countries in atlas order, for a stable tile
-	for _, wp := range polys {
+	var rings []orb.Ring
+	for _, wp := range w.polys {
 		if !intersects(wp.bound, vis, 0) {
 			continue
 		}
 		var poly orb.Polygon
-		for i, r := range wp.rings {
+		rings = w.rings(wp, rings[:0])
+		for i, r := range rings {
 			tr := make(orb.Ring, len(r))
 			for j, p := range r {
 				tr[j] = orb.Point{(p[0] - x0) * scale, (p[1] - y0) * scale}

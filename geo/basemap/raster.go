@@ -201,7 +201,8 @@ func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view, c Colors, nam
 		shapes++
 		return shapes%checkEvery == 0 && ctx.Err() != nil
 	}
-	polys, lines := a.layer(ScaleForZoom(v.zoom())).drawing()
+	ws := a.layer(ScaleForZoom(v.zoom())).drawing()
+	var rings []orb.Ring // a polygon's, reused
 	w, h := float64(r.Dx()), float64(r.Dy())
 	p := painter{
 		v:   v,
@@ -230,12 +231,13 @@ func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view, c Colors, nam
 		for k := first; k <= last; k++ {
 			switch i {
 			case 0:
-				for _, wp := range polys {
+				for _, wp := range ws.polys {
 					if stopped() {
 						return ctx.Err()
 					}
 					if intersects(wp.bound, vis, k) {
-						p.polygon(wp.rings, k)
+						rings = ws.rings(wp, rings[:0])
+						p.polygon(rings, k)
 					}
 				}
 			default:
@@ -243,12 +245,12 @@ func (a *Atlas) draw(ctx context.Context, dst *image.RGBA, v view, c Colors, nam
 				if i == 2 {
 					kind, width = lineCoast, CoastWidth
 				}
-				for _, wl := range lines {
+				for _, wl := range ws.lines {
 					if stopped() {
 						return ctx.Err()
 					}
 					if wl.kind == kind && intersects(wl.bound, vis, k) {
-						p.line(wl.pts, k, width*v.ratio/2)
+						p.line(ws.line(wl), k, width*v.ratio/2)
 					}
 				}
 			}
