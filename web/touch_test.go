@@ -100,6 +100,7 @@ func testSteadyPlayback(t *testing.T, srv *server, b *browser) {
 	}{
 		{"phone 390x844", "/map", viewport{390, 844, 2}, true},
 		{"phone 360x640", "/map", viewport{360, 640, 2}, true},
+		{"phone 320x568", "/map", viewport{320, 568, 2}, true},
 		{"narrow window 390x844, mouse", "/map", viewport{390, 844, 1}, false},
 		{"narrow window 600x800, mouse", "/map", viewport{600, 800, 1}, false},
 		{"desktop 1440x900", "/map", viewport{1440, 900, 1}, false},
